@@ -1,0 +1,32 @@
+import { createScanServices } from '../../jobs/scan-services';
+import { SCAN_QUEUE } from '../../jobs/scan-job';
+import { startScanWorker } from '../../worker/scan-worker';
+import { cliLogger, loadCliConfig, type GlobalOptions } from '../load';
+import { EXIT } from '../exit-codes';
+
+/** `crw worker`: runs scans from the queue until SIGTERM/SIGINT, then shuts down gracefully. */
+export async function workerCommand(options: GlobalOptions): Promise<number> {
+  const config = loadCliConfig(options);
+  const logger = cliLogger(config, 'crw-worker');
+  const services = createScanServices(config);
+  const running = startScanWorker(config, services, logger);
+  logger.info(
+    { queue: SCAN_QUEUE, prefix: config.redis.prefix, concurrency: config.worker.concurrency },
+    'worker started',
+  );
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+  logger.info({ signal }, 'shutdown requested');
+  // A second signal means "now": leave at once; BullMQ's stalled-job check returns the jobs to the queue.
+  const forceExit = () => {
+    logger.warn('second signal: exiting without waiting');
+    process.exit(EXIT.runtime);
+  };
+  process.once('SIGTERM', forceExit);
+  process.once('SIGINT', forceExit);
+  await running.close(config.worker.shutdownGraceSeconds * 1000);
+  services.http.close();
+  return EXIT.ok;
+}

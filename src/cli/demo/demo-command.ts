@@ -1,0 +1,114 @@
+import { closeSync, mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { loadConfig } from '../../config/load-config';
+import type { RunResults } from '../../controls/types';
+import { newRunId } from '../../jobs/run-id';
+import { createScanServices } from '../../jobs/scan-services';
+import { SCAN_JOB_NAME, type ScanJobData, type ScanJobResult, type ScanProgress } from '../../jobs/scan-job';
+import { createLogger } from '../../observability/logger';
+import { scanJobOptions } from '../../worker/queue-options';
+import { closeWithConnection, openScanQueue, openScanQueueEvents } from '../../worker/scan-queue';
+import { startScanWorker } from '../../worker/scan-worker';
+import { DEFAULT_REDIS_URL } from '../../config/schema';
+import { formatProgress } from '../commands/enqueue';
+import { EXIT } from '../exit-codes';
+import { printRunSummary } from '../print-summary';
+import { startChild, stopChild, waitForJsonFile } from './child-process';
+import { demoConfigYaml, type SimReadyFile } from './demo-config';
+import { ensureDemoRedis } from './local-redis';
+
+export interface DemoOptions {
+  users: string;
+  seed: string;
+  dir: string;
+}
+
+/**
+ * `crw demo`: sim/ as the Microsoft cloud, Redis (local or private), one worker, one queued scan of the demo
+ * tenant; prints the report paths and a summary. Everything it starts, it stops.
+ */
+export async function demoCommand(options: DemoOptions): Promise<number> {
+  const workDir = path.resolve(options.dir);
+  rmSync(workDir, { recursive: true, force: true });
+  mkdirSync(workDir, { recursive: true });
+  const logFile = path.join(workDir, 'demo.log');
+  const logFd = openSync(logFile, 'a');
+  const say = (line: string) => process.stdout.write(`${line}\n`);
+  const cleanups: Array<() => Promise<void>> = [];
+  try {
+    say(`demo: starting the simulated Microsoft cloud (sim/, ${options.users} users, seed ${options.seed})`);
+    const readyFile = path.join(workDir, 'sim-ready.json');
+    const simMain = path.resolve(__dirname, '../../../sim/main.js');
+    const sim = startChild(
+      process.execPath,
+      [
+        simMain,
+        '--port',
+        '0',
+        '--users',
+        options.users,
+        '--seed',
+        options.seed,
+        '--ready-file',
+        readyFile,
+        '--tenant',
+        'contoso',
+        '--credential',
+        'certificate',
+      ],
+      logFd,
+    );
+    cleanups.push(() => stopChild(sim));
+    const ready = await waitForJsonFile<SimReadyFile>(readyFile, sim, 30_000, 'sim/');
+
+    const redis = await ensureDemoRedis(process.env.CRW_REDIS_URL ?? DEFAULT_REDIS_URL, logFd);
+    cleanups.push(() => redis.stop());
+    say(`demo: Redis at ${redis.url}`);
+
+    const configFile = path.join(workDir, 'crw.demo.yaml');
+    writeFileSync(configFile, demoConfigYaml(ready, redis.url, path.resolve('reports')));
+    // Only the environment names the configuration keys; the demo's own env must not override them.
+    const config = loadConfig({ path: configFile, env: {} });
+
+    // The worker's managed identity, as App Service provides it: the endpoint comes from the platform.
+    process.env.IDENTITY_ENDPOINT = ready.managedIdentity.endpoint;
+    process.env.IDENTITY_HEADER = ready.managedIdentity.header;
+
+    const logger = createLogger({ level: 'info', name: 'crw-demo' }, openDestination(logFd));
+    const services = createScanServices(config);
+    const worker = startScanWorker(config, services, logger);
+    cleanups.push(async () => {
+      await worker.close(5000);
+      services.http.close();
+    });
+    say(`demo: worker started (logs: ${logFile})`);
+
+    const queue = openScanQueue(config);
+    const events = openScanQueueEvents(config);
+    cleanups.push(async () => {
+      await closeWithConnection(events);
+      await closeWithConnection(queue);
+    });
+    await events.waitUntilReady();
+    const tenant = config.tenants[0]!;
+    const data: ScanJobData = { tenant: tenant.name, runId: newRunId(), trigger: 'manual' };
+    const job = await queue.add(SCAN_JOB_NAME, data, scanJobOptions(config.worker));
+    say(`demo: queued a scan of tenant "${tenant.name}" (job ${job.id})`);
+    events.on('progress', ({ jobId, data: progress }) => {
+      if (jobId === job.id) say(`  ${formatProgress(progress as ScanProgress)}`);
+    });
+    const result = (await job.waitUntilFinished(events, 120_000)) as ScanJobResult;
+    const results = JSON.parse(await readFile(result.resultsPath, 'utf8')) as RunResults;
+    say('');
+    printRunSummary(process.stdout, result, results);
+    return EXIT.ok;
+  } finally {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    closeSync(logFd);
+  }
+}
+
+function openDestination(fd: number) {
+  return { write: (line: string) => writeFileSync(fd, line) };
+}

@@ -1,0 +1,51 @@
+import { stringify } from 'yaml';
+
+/** The parts of sim/'s ready file (its documented JSON contract) that the demo configuration needs. */
+export interface SimReadyFile {
+  authorityHost: string;
+  graphUrl: string;
+  exchangeUrl: string;
+  keyVaultUrl: string;
+  managedIdentity: { endpoint: string; header: string };
+  caFile: string;
+  tenants: Array<{
+    name: string;
+    tenantId: string;
+    clientId: string;
+    credential: { type: 'certificate' | 'secret'; name: string };
+  }>;
+}
+
+/**
+ * The demo's crw.yaml: the production configuration shape pointed at sim/ (a custom cloud with its own CA),
+ * the worker signing in to Key Vault with a managed identity, exactly as in Azure.
+ */
+export function demoConfigYaml(sim: SimReadyFile, redisUrl: string, reportsDir: string): string {
+  const config = {
+    redis: { url: redisUrl, prefix: 'crw-demo' },
+    reports: { dir: reportsDir },
+    log: { level: 'info' },
+    worker: { concurrency: 2, attempts: 3, backoffSeconds: 2, shutdownGraceSeconds: 10 },
+    cloud: {
+      name: 'custom',
+      authorityHost: sim.authorityHost,
+      graphUrl: sim.graphUrl,
+      graphResource: 'https://graph.microsoft.com',
+      exchangeUrl: sim.exchangeUrl,
+      exchangeResource: 'https://outlook.office365.com',
+      keyVaultChallengeResourceCheck: false,
+      caFile: sim.caFile,
+    },
+    keyVault: { url: sim.keyVaultUrl },
+    workerIdentity: { type: 'managedIdentity' },
+    tenants: sim.tenants.map((t) => ({
+      name: t.name,
+      tenantId: t.tenantId,
+      clientId: t.clientId,
+      credential: t.credential,
+      schedules: [{ name: 'weekly', cron: '0 6 * * 1', tz: 'Europe/Berlin' }],
+      controls: ['CRW-ID-01', 'CRW-ID-02'],
+    })),
+  };
+  return `# Written by "crw demo": sim/ as a custom cloud. Safe to delete.\n${stringify(config)}`;
+}

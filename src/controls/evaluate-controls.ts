@@ -1,0 +1,35 @@
+import { CATALOGUE, IMPLEMENTED_CONTROLS } from './catalogue';
+import type { ControlContext, ControlOutcome } from './control';
+import type { ControlResult } from './types';
+
+/**
+ * Evaluates every catalogue control for one tenant: selected and implemented ones run, the rest are
+ * `skipped` with the reason. A control that throws becomes `error`; it never fails the others.
+ */
+export function evaluateControls(selected: readonly string[], context: ControlContext): ControlResult[] {
+  const wanted = new Set(selected);
+  return CATALOGUE.map((entry) => {
+    const control = IMPLEMENTED_CONTROLS.find((c) => c.meta.id === entry.id);
+    const base = {
+      id: entry.id,
+      title: control?.meta.title ?? entry.title,
+      severity: control?.meta.severity ?? entry.severity,
+      references: control ? [...control.meta.references] : [],
+    };
+    let outcome: ControlOutcome;
+    if (!wanted.has(entry.id))
+      outcome = { status: 'skipped', reason: 'not selected for this tenant', findings: [] };
+    else if (!control)
+      outcome = { status: 'skipped', reason: 'not implemented in this version', findings: [] };
+    else outcome = safeEvaluate(() => control.evaluate(context));
+    return { ...base, ...outcome };
+  });
+}
+
+function safeEvaluate(evaluate: () => ControlOutcome): ControlOutcome {
+  try {
+    return evaluate();
+  } catch (err) {
+    return { status: 'error', reason: `evaluation failed: ${(err as Error).message}`, findings: [] };
+  }
+}

@@ -1,0 +1,24 @@
+import { HttpClient } from '../cloud/http-client';
+import { loadTrustedCa } from '../cloud/trusted-ca';
+import type { Config } from '../config/schema';
+import { KeyVaultSecretProvider } from '../secrets/key-vault-provider';
+import { createWorkerCredential } from '../secrets/worker-credential';
+import type { ScanServices } from './run-scan';
+
+/** Builds the process-wide clients a scan uses (one HTTP agent, one Key Vault provider and its cache). */
+export function createScanServices(config: Config, env: NodeJS.ProcessEnv = process.env): ScanServices {
+  const ca = loadTrustedCa(config.cloud.caFile);
+  const cloud = { authorityHost: config.cloud.authorityHost, ...(ca ? { ca } : {}) };
+  const workerCredential = createWorkerCredential(config.workerIdentity, cloud, env);
+  return {
+    secrets: new KeyVaultSecretProvider({
+      vaultUrl: config.keyVault.url,
+      workerCredential,
+      cloud,
+      challengeResourceCheck: config.cloud.keyVaultChallengeResourceCheck,
+    }),
+    http: new HttpClient(ca ? { ca } : {}),
+    graph: { url: config.cloud.graphUrl, resource: config.cloud.graphResource },
+    reportsDir: config.reports.dir,
+  };
+}

@@ -1,0 +1,141 @@
+// Pure layout of the run's workbook: what each sheet shows, in which order. No exceljs here; the writer turns
+// these specs into cells and styles. Text is passed as is; the writer makes it safe (cell-text.ts).
+
+import type { ControlResult, Finding, RunResults, Severity } from '../controls/types';
+import { compareCodeUnits } from './results-json';
+
+export type CellValue = string | number | boolean | Date | null;
+
+/** How the writer presents a column: `wrap` for long text, `status` for coloured pass/fail/error/skipped. */
+export type ColumnKind = 'text' | 'wrap' | 'number' | 'status';
+
+export interface ColumnSpec {
+  header: string;
+  /** Width in Excel character units. */
+  width: number;
+  kind: ColumnKind;
+}
+
+/** One "label: value" line of the block above a sheet's table. */
+export interface FieldSpec {
+  label: string;
+  value: CellValue;
+  /** `percent`: value is a fraction (0.5 shows as 50.0%). Dates always get a date format. */
+  format?: 'percent';
+}
+
+export interface SheetSpec {
+  /** Sheet name: at most 31 characters, none of : \ / ? * [ ]. */
+  name: string;
+  /** Lines above the table (may be empty); a blank row separates them from the table. */
+  fields: FieldSpec[];
+  columns: ColumnSpec[];
+  rows: CellValue[][];
+}
+
+export interface WorkbookLayout {
+  properties: { title: string; subject: string; created: Date };
+  sheets: SheetSpec[];
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { high: 0, medium: 1, low: 2 };
+
+export function buildWorkbookLayout(results: RunResults): WorkbookLayout {
+  return {
+    properties: {
+      title: `Compliance report: ${results.tenant.name} (${results.startedAt.slice(0, 10)})`,
+      subject: `Microsoft 365 compliance controls for tenant ${results.tenant.name}, run ${results.runId}`,
+      // The run's end, not the wall clock, so that the layout is a pure function of the results.
+      created: new Date(results.finishedAt),
+    },
+    sheets: [summarySheet(results), findingsSheet(results)],
+  };
+}
+
+/** Passed controls over evaluated ones (pass + fail); null when no control could be evaluated. */
+export function complianceScore(results: RunResults): number | null {
+  const evaluated = results.summary.pass + results.summary.fail;
+  return evaluated === 0 ? null : results.summary.pass / evaluated;
+}
+
+export function summarySheet(results: RunResults): SheetSpec {
+  const score = complianceScore(results);
+  const { summary } = results;
+  return {
+    name: 'Summary',
+    fields: [
+      { label: 'Tenant name', value: results.tenant.name },
+      { label: 'Tenant id', value: results.tenant.tenantId },
+      { label: 'Run id', value: results.runId },
+      { label: 'Run window start (UTC)', value: new Date(results.startedAt) },
+      { label: 'Run window end (UTC)', value: new Date(results.finishedAt) },
+      score === null
+        ? { label: 'Score (passed / evaluated)', value: 'n/a: no control could be evaluated' }
+        : { label: 'Score (passed / evaluated)', value: score, format: 'percent' },
+      { label: 'Controls passed', value: summary.pass },
+      { label: 'Controls failed', value: summary.fail },
+      { label: 'Controls in error', value: summary.error },
+      { label: 'Controls skipped', value: summary.skipped },
+      { label: 'Findings', value: summary.findings },
+    ],
+    columns: [
+      { header: 'Control', width: 26, kind: 'text' },
+      { header: 'Title', width: 55, kind: 'wrap' },
+      { header: 'Severity', width: 10, kind: 'text' },
+      { header: 'Status', width: 10, kind: 'status' },
+      { header: 'Findings', width: 10, kind: 'number' },
+      { header: 'Reason', width: 60, kind: 'wrap' },
+    ],
+    rows: results.controls.map((control) => [
+      control.id,
+      control.title,
+      control.severity,
+      control.status,
+      control.findings.length,
+      control.reason,
+    ]),
+  };
+}
+
+export function findingsSheet(results: RunResults): SheetSpec {
+  return {
+    name: 'Findings',
+    fields: [],
+    columns: [
+      { header: 'Control', width: 14, kind: 'text' },
+      { header: 'Severity', width: 10, kind: 'text' },
+      { header: 'Asset type', width: 11, kind: 'text' },
+      { header: 'Asset', width: 40, kind: 'text' },
+      { header: 'Asset id', width: 38, kind: 'text' },
+      { header: 'Detail', width: 80, kind: 'wrap' },
+    ],
+    rows: orderedFindings(results.controls).map(({ control, finding, severity }) => [
+      control.id,
+      severity,
+      finding.assetType,
+      finding.assetName,
+      finding.assetId,
+      finding.detail,
+    ]),
+  };
+}
+
+interface FindingRow {
+  control: ControlResult;
+  finding: Finding;
+  severity: Severity;
+}
+
+/** Most severe first, then by control id, then in results order (the sort is stable). */
+export function orderedFindings(controls: readonly ControlResult[]): FindingRow[] {
+  const rows: FindingRow[] = [];
+  for (const control of controls) {
+    for (const finding of control.findings) {
+      rows.push({ control, finding, severity: finding.severity ?? control.severity });
+    }
+  }
+  return rows.sort(
+    (a, b) =>
+      SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || compareCodeUnits(a.control.id, b.control.id),
+  );
+}

@@ -1,0 +1,56 @@
+// Writes a run's files into <reportsDir>/<tenant>/<YYYY-MM-DD>-<runId>/: report.xlsx, then results.json.
+// Each file is written to a temporary name and renamed, and results.json comes last, so a reader that finds
+// results.json also finds the complete workbook beside it. If either write fails, neither file is left.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import type { RunResults } from '../controls/types';
+import { runDirectory } from './run-paths';
+import { buildWorkbookLayout } from './workbook-layout';
+import { ReportWriteError, syncToDisk, temporaryPathFor, writeWorkbook } from './write-workbook';
+
+export const WORKBOOK_FILE = 'report.xlsx';
+export const RESULTS_FILE = 'results.json';
+
+export interface RunReportPaths {
+  directory: string;
+  workbookPath: string;
+  resultsPath: string;
+}
+
+export async function writeRunReport(reportsDir: string, results: RunResults): Promise<RunReportPaths> {
+  const directory = runDirectory(reportsDir, results.tenant.name, new Date(results.startedAt), results.runId);
+  const workbookPath = path.join(directory, WORKBOOK_FILE);
+  const resultsPath = path.join(directory, RESULTS_FILE);
+
+  let createdDirectory: string | undefined;
+  try {
+    createdDirectory = await fs.promises.mkdir(directory, { recursive: true });
+  } catch (error) {
+    throw new ReportWriteError(directory, error, 'creating');
+  }
+
+  try {
+    await writeWorkbook(workbookPath, buildWorkbookLayout(results));
+    await writeJsonAtomically(resultsPath, results);
+  } catch (error) {
+    await fs.promises.rm(workbookPath, { force: true }).catch(() => undefined);
+    // Remove the run folder only if this call created it and it is empty; never touch older runs.
+    if (createdDirectory !== undefined) await fs.promises.rmdir(directory).catch(() => undefined);
+    throw error;
+  }
+  return { directory, workbookPath, resultsPath };
+}
+
+async function writeJsonAtomically(filePath: string, value: unknown): Promise<void> {
+  const tmpPath = temporaryPathFor(filePath);
+  try {
+    await fs.promises.writeFile(tmpPath, `${JSON.stringify(value, null, 2)}\n`, { flag: 'wx' });
+    await syncToDisk(tmpPath);
+    await fs.promises.rename(tmpPath, filePath);
+  } catch (error) {
+    await fs.promises.rm(tmpPath, { force: true }).catch(() => undefined);
+    throw new ReportWriteError(filePath, error);
+  }
+}

@@ -1,0 +1,214 @@
+// Streams a WorkbookLayout into an .xlsx file, atomically: rows are committed as they are written, the bytes go
+// to `<file>.tmp-<random>` in the same folder, and only a complete, synced file is renamed into place. On any
+// failure the temporary file is removed and a ReportWriteError names the path, the cause and what to do.
+//
+// The file stream is opened here and handed to exceljs (`stream`, not `filename`): with `filename`, exceljs
+// listens for stream errors only once commit() finalises, so an open or write error raised earlier (ENOSPC,
+// ENOTDIR…) is swallowed and commit() never settles. Owning the stream lets every error reject.
+
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import type { Writable } from 'node:stream';
+import ExcelJS from 'exceljs';
+
+import { removeXmlInvalidChars, safeCellText } from './cell-text';
+import type { CellValue, ColumnSpec, SheetSpec, WorkbookLayout } from './workbook-layout';
+
+const CREATOR = 'compliance-report-worker';
+const DATE_FORMAT = 'yyyy-mm-dd hh:mm:ss';
+const PERCENT_FORMAT = '0.0%';
+/** Rows between yields to the event loop, so that the zip and file streams drain while rows are produced. */
+const ROWS_PER_YIELD = 1000;
+
+const HEADER_FILL = 'FFD9E1F2';
+/** Fill and font colours per status (Excel's Good / Bad / orange / neutral grey). */
+const STATUS_COLOURS: Record<string, { fill: string; font: string }> = {
+  pass: { fill: 'FFC6EFCE', font: 'FF006100' },
+  fail: { fill: 'FFFFC7CE', font: 'FF9C0006' },
+  error: { fill: 'FFFFD8A8', font: 'FF9C4A00' },
+  skipped: { fill: 'FFE0E0E0', font: 'FF404040' },
+};
+
+export interface WriteWorkbookOptions {
+  /**
+   * Opens the byte stream for the temporary file (default: a new file, created exclusively). Lets tests
+   * substitute a real failing stream such as one on /dev/full.
+   */
+  openStream?: (tmpPath: string) => Writable;
+}
+
+/** Failed to write a report file; `path` is the file (or folder) that could not be written. */
+export class ReportWriteError extends Error {
+  override readonly name = 'ReportWriteError';
+  readonly path: string;
+  readonly code: string | undefined;
+
+  constructor(path: string, cause: unknown, action: 'writing' | 'creating' = 'writing') {
+    const code = errorCode(cause);
+    const known = code === undefined ? undefined : KNOWN_FAILURES[code];
+    const message = known
+      ? `${known.problem} while ${action} ${path} (${code}): ${known.advice}`
+      : `Failed while ${action} ${path}: ${cause instanceof Error ? cause.message : String(cause)}`;
+    super(message, { cause });
+    this.path = path;
+    this.code = code;
+  }
+}
+
+const KNOWN_FAILURES: Record<string, { problem: string; advice: string }> = {
+  ENOSPC: { problem: 'Disk full', advice: 'free space on the reports volume, then run the report again' },
+  EDQUOT: { problem: 'Disk quota exceeded', advice: 'raise the quota or free space, then run the report again' },
+  EACCES: { problem: 'Permission denied', advice: "let the worker's user write to the reports directory" },
+  EPERM: { problem: 'Operation not permitted', advice: "let the worker's user write to the reports directory" },
+  EROFS: { problem: 'Read-only file system', advice: 'point the reports directory at a writable volume' },
+  ENOTDIR: {
+    problem: 'A file is in the way',
+    advice: 'a parent of this path is a file, not a folder; check the configured reports directory',
+  },
+  ENOENT: { problem: 'Missing folder', advice: 'the folder of this path does not exist' },
+  EISDIR: { problem: 'A folder is in the way', advice: 'remove the folder that has the name of this file' },
+};
+
+function errorCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
+  return typeof error.code === 'string' ? error.code : undefined;
+}
+
+/** A unique temporary name beside `filePath` (same folder, so that rename is atomic). */
+export function temporaryPathFor(filePath: string): string {
+  return `${filePath}.tmp-${randomBytes(6).toString('hex')}`;
+}
+
+export async function writeWorkbook(
+  filePath: string,
+  layout: WorkbookLayout,
+  options: WriteWorkbookOptions = {},
+): Promise<void> {
+  const tmpPath = temporaryPathFor(filePath);
+  const openStream = options.openStream ?? ((p: string) => fs.createWriteStream(p, { flags: 'wx' }));
+  const stream = openStream(tmpPath);
+  let streamError: unknown;
+  const failed = new Promise<never>((_, reject) =>
+    stream.once('error', (error: Error) => {
+      streamError = error;
+      reject(error);
+    }),
+  );
+  const closed = new Promise<void>((resolve) => stream.once('close', resolve));
+  try {
+    await Promise.race([fillWorkbook(stream, layout), failed]);
+    // exceljs resolves on 'finish'; wait for 'close' so the descriptor is released before the rename.
+    await Promise.race([closed, failed]);
+    await syncToDisk(tmpPath);
+    await fs.promises.rename(tmpPath, filePath);
+  } catch (error) {
+    stream.destroy();
+    await closed; // the open may still be in flight: let it finish before removing what it created
+    await fs.promises.rm(tmpPath, { force: true }).catch(() => undefined); // keep the original error
+    // A stream error (ENOSPC…) is the root cause even when the row loop noticed the dead stream first.
+    throw new ReportWriteError(filePath, streamError ?? error);
+  }
+}
+
+/** fsync before rename, so that a crash cannot leave a renamed but empty report. */
+export async function syncToDisk(filePath: string): Promise<void> {
+  const handle = await fs.promises.open(filePath, 'r+');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function fillWorkbook(stream: Writable, layout: WorkbookLayout): Promise<void> {
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false });
+  workbook.creator = CREATOR;
+  workbook.lastModifiedBy = CREATOR;
+  workbook.created = layout.properties.created;
+  workbook.modified = layout.properties.created;
+  workbook.title = removeXmlInvalidChars(layout.properties.title);
+  workbook.subject = removeXmlInvalidChars(layout.properties.subject);
+
+  // One sheet at a time: exceljs opens a sheet's zip entry when the sheet is added, and the zip drains
+  // entries in order, so a second open sheet would buffer all its rows in memory.
+  for (const sheet of layout.sheets) {
+    await writeSheet(workbook, sheet, () => stream.destroyed);
+  }
+  await workbook.commit();
+}
+
+async function writeSheet(
+  workbook: ExcelJS.stream.xlsx.WorkbookWriter,
+  sheet: SheetSpec,
+  streamGone: () => boolean,
+): Promise<void> {
+  const headerRow = sheet.fields.length === 0 ? 1 : sheet.fields.length + 2;
+  const lastRow = headerRow + sheet.rows.length;
+  const worksheet = workbook.addWorksheet(sheet.name, {
+    views: [{ state: 'frozen', xSplit: 0, ySplit: headerRow, topLeftCell: `A${headerRow + 1}` }],
+    pageSetup: { orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
+  });
+  worksheet.columns = sheet.columns.map((column) => ({ width: column.width }));
+  worksheet.autoFilter = {
+    from: { row: headerRow, column: 1 },
+    to: { row: lastRow, column: sheet.columns.length },
+  };
+
+  sheet.fields.forEach((field, index) => {
+    const row = worksheet.getRow(index + 1);
+    const label = row.getCell(1);
+    label.value = safeCellText(field.label);
+    label.font = { bold: true };
+    const value = row.getCell(2);
+    setValue(value, field.value);
+    if (field.format === 'percent') value.numFmt = PERCENT_FORMAT;
+    value.alignment = { horizontal: 'left' };
+    row.commit();
+  });
+
+  const header = worksheet.getRow(headerRow);
+  sheet.columns.forEach((column, index) => {
+    const cell = header.getCell(index + 1);
+    cell.value = safeCellText(column.header);
+    cell.font = { bold: true };
+    cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: HEADER_FILL } };
+  });
+  header.commit();
+
+  for (let index = 0; index < sheet.rows.length; index++) {
+    const values = sheet.rows[index] ?? [];
+    const row = worksheet.getRow(headerRow + 1 + index);
+    sheet.columns.forEach((column, c) => styleCell(row.getCell(c + 1), column, values[c] ?? null));
+    row.commit();
+    if ((index + 1) % ROWS_PER_YIELD === 0) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (streamGone()) throw new Error('the output stream closed before the workbook was complete');
+    }
+  }
+  worksheet.commit();
+}
+
+function styleCell(cell: ExcelJS.Cell, column: ColumnSpec, value: CellValue): void {
+  setValue(cell, value);
+  if (column.kind === 'wrap') cell.alignment = { wrapText: true, vertical: 'top' };
+  if (column.kind === 'status' && typeof value === 'string') {
+    const colours = STATUS_COLOURS[value];
+    if (colours) {
+      cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: colours.fill } };
+      cell.font = { color: { argb: colours.font }, bold: value === 'fail' };
+    }
+  }
+}
+
+// Every string goes through safeCellText; exceljs writes strings as values, never as formulas.
+function setValue(cell: ExcelJS.Cell, value: CellValue): void {
+  if (value === null) return;
+  if (typeof value === 'string') {
+    cell.value = safeCellText(value);
+  } else if (value instanceof Date) {
+    cell.value = value;
+    cell.numFmt = DATE_FORMAT;
+  } else {
+    cell.value = value;
+  }
+}
