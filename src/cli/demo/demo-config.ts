@@ -16,16 +16,28 @@ export interface SimReadyFile {
   }>;
 }
 
+export interface SimConfigOptions {
+  redisUrl: string;
+  redisPrefix: string;
+  reportsDir: string;
+  shutdownGraceSeconds?: number;
+}
+
 /**
- * The demo's crw.yaml: the production configuration shape pointed at sim/ (a custom cloud with its own CA),
- * the worker signing in to Key Vault with a managed identity, exactly as in Azure.
+ * A crw configuration (as the YAML document's object) for sim/: the production shape pointed at a custom
+ * cloud with its own CA, the worker signing in to Key Vault with a managed identity exactly as in Azure.
  */
-export function demoConfigYaml(sim: SimReadyFile, redisUrl: string, reportsDir: string): string {
-  const config = {
-    redis: { url: redisUrl, prefix: 'crw-demo' },
-    reports: { dir: reportsDir },
+export function simConfigDocument(sim: SimReadyFile, options: SimConfigOptions) {
+  return {
+    redis: { url: options.redisUrl, prefix: options.redisPrefix },
+    reports: { dir: options.reportsDir },
     log: { level: 'info' },
-    worker: { concurrency: 2, attempts: 3, backoffSeconds: 2, shutdownGraceSeconds: 10 },
+    worker: {
+      concurrency: 2,
+      attempts: 3,
+      backoffSeconds: 2,
+      shutdownGraceSeconds: options.shutdownGraceSeconds ?? 10,
+    },
     cloud: {
       name: 'custom',
       authorityHost: sim.authorityHost,
@@ -47,5 +59,9 @@ export function demoConfigYaml(sim: SimReadyFile, redisUrl: string, reportsDir: 
       controls: ['CRW-ID-01', 'CRW-ID-02'],
     })),
   };
-  return `# Written by "crw demo": sim/ as a custom cloud. Safe to delete.\n${stringify(config)}`;
+}
+
+export function demoConfigYaml(sim: SimReadyFile, redisUrl: string, reportsDir: string): string {
+  const document = simConfigDocument(sim, { redisUrl, redisPrefix: 'crw-demo', reportsDir });
+  return `# Written by "crw demo": sim/ as a custom cloud. Safe to delete.\n${stringify(document)}`;
 }
