@@ -4,7 +4,7 @@ import { createScanProcessor } from '../jobs/scan-processor';
 import type { ScanServices } from '../jobs/run-scan';
 import { SCAN_QUEUE, type ScanJobResult } from '../jobs/scan-job';
 import type { Logger } from '../observability/logger';
-import { createRedisConnection } from './redis';
+import { redisConnectionOptions } from './redis';
 
 export interface RunningScanWorker {
   worker: Worker;
@@ -17,11 +17,15 @@ export interface RunningScanWorker {
 
 export function startScanWorker(config: Config, services: ScanServices, logger: Logger): RunningScanWorker {
   const shutdown = new AbortController();
-  const connection = createRedisConnection(config.redis.url);
   const worker = new Worker<unknown, ScanJobResult>(
     SCAN_QUEUE,
     createScanProcessor({ config, services, logger, shutdownSignal: shutdown.signal }),
-    { connection, prefix: config.redis.prefix, concurrency: config.worker.concurrency, autorun: true },
+    {
+      connection: redisConnectionOptions(config.redis.url),
+      prefix: config.redis.prefix,
+      concurrency: config.worker.concurrency,
+      autorun: true,
+    },
   );
   worker.on('failed', (job, err) => {
     logger.warn({ jobId: job?.id, attemptsMade: job?.attemptsMade, err }, 'scan job failed');
@@ -37,7 +41,6 @@ export function startScanWorker(config: Config, services: ScanServices, logger: 
         await worker.close();
       } finally {
         clearTimeout(timer);
-        connection.disconnect();
       }
       logger.info('worker closed');
     })();

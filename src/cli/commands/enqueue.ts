@@ -5,7 +5,7 @@ import type { RunResults } from '../../controls/types';
 import { newRunId } from '../../jobs/run-id';
 import { SCAN_JOB_NAME, type ScanJobData, type ScanJobResult, type ScanProgress } from '../../jobs/scan-job';
 import { scanJobOptions } from '../../worker/queue-options';
-import { closeWithConnection, openScanQueue, openScanQueueEvents } from '../../worker/scan-queue';
+import { openScanQueue, openScanQueueEvents } from '../../worker/scan-queue';
 import { EXIT } from '../exit-codes';
 import { loadCliConfig, type GlobalOptions } from '../load';
 import { printRunSummary } from '../print-summary';
@@ -36,8 +36,8 @@ export async function enqueueCommand(options: EnqueueOptions): Promise<number> {
     printRunSummary(process.stdout, result, results);
     return EXIT.ok;
   } finally {
-    if (events) await closeWithConnection(events);
-    await closeWithConnection(queue);
+    if (events) await events.close();
+    await queue.close();
   }
 }
 

@@ -6,7 +6,7 @@ import {
   removeSchedules,
   type TenantSchedule,
 } from '../../worker/schedules';
-import { closeWithConnection, openScanQueue } from '../../worker/scan-queue';
+import { openScanQueue } from '../../worker/scan-queue';
 import { EXIT } from '../exit-codes';
 import { loadCliConfig, type GlobalOptions } from '../load';
 
@@ -27,7 +27,7 @@ export async function scheduleApplyCommand(options: GlobalOptions): Promise<numb
     process.stdout.write(`${upserted.length} schedules applied, ${removed.length} removed\n`);
     return EXIT.ok;
   } finally {
-    await closeWithConnection(queue);
+    await queue.close();
   }
 }
 
@@ -50,7 +50,7 @@ export async function scheduleListCommand(options: GlobalOptions): Promise<numbe
     process.stdout.write(formatTable(['TENANT', 'SCHEDULE', 'CRON', 'NEXT RUN'], rows));
     return EXIT.ok;
   } finally {
-    await closeWithConnection(queue);
+    await queue.close();
   }
 }
 
@@ -65,7 +65,7 @@ export async function scheduleRemoveCommand(options: GlobalOptions & { tenant?: 
     process.stdout.write(`${removed.length} schedules removed\n`);
     return EXIT.ok;
   } finally {
-    await closeWithConnection(queue);
+    await queue.close();
   }
 }
 

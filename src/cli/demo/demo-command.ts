@@ -8,7 +8,7 @@ import { createScanServices } from '../../jobs/scan-services';
 import { SCAN_JOB_NAME, type ScanJobData, type ScanJobResult, type ScanProgress } from '../../jobs/scan-job';
 import { createLogger } from '../../observability/logger';
 import { scanJobOptions } from '../../worker/queue-options';
-import { closeWithConnection, openScanQueue, openScanQueueEvents } from '../../worker/scan-queue';
+import { openScanQueue, openScanQueueEvents } from '../../worker/scan-queue';
 import { startScanWorker } from '../../worker/scan-worker';
 import { DEFAULT_REDIS_URL } from '../../config/schema';
 import { formatProgress } from '../commands/enqueue';
@@ -87,8 +87,8 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
     const queue = openScanQueue(config);
     const events = openScanQueueEvents(config);
     cleanups.push(async () => {
-      await closeWithConnection(events);
-      await closeWithConnection(queue);
+      await events.close();
+      await queue.close();
     });
     await events.waitUntilReady();
     const tenant = config.tenants[0]!;
