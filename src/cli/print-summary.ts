@@ -25,7 +25,7 @@ export function formatRunSummary(
       c.status === 'error'
         ? `  ${c.reason ?? ''}`
         : c.findings.length
-          ? `  ${c.findings.length} findings`
+          ? `  ${c.findings.length} finding${c.findings.length === 1 ? '' : 's'}`
           : '';
     lines.push(
       `  ${c.status.toUpperCase().padEnd(5)} ${c.id.padEnd(11)} ${c.severity.padEnd(6)} ${c.title}${note}`,

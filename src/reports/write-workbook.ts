@@ -57,9 +57,15 @@ export class ReportWriteError extends Error {
 
 const KNOWN_FAILURES: Record<string, { problem: string; advice: string }> = {
   ENOSPC: { problem: 'Disk full', advice: 'free space on the reports volume, then run the report again' },
-  EDQUOT: { problem: 'Disk quota exceeded', advice: 'raise the quota or free space, then run the report again' },
+  EDQUOT: {
+    problem: 'Disk quota exceeded',
+    advice: 'raise the quota or free space, then run the report again',
+  },
   EACCES: { problem: 'Permission denied', advice: "let the worker's user write to the reports directory" },
-  EPERM: { problem: 'Operation not permitted', advice: "let the worker's user write to the reports directory" },
+  EPERM: {
+    problem: 'Operation not permitted',
+    advice: "let the worker's user write to the reports directory",
+  },
   EROFS: { problem: 'Read-only file system', advice: 'point the reports directory at a writable volume' },
   ENOTDIR: {
     problem: 'A file is in the way',
@@ -121,7 +127,11 @@ export async function syncToDisk(filePath: string): Promise<void> {
 }
 
 async function fillWorkbook(stream: Writable, layout: WorkbookLayout): Promise<void> {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false });
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+    stream,
+    useStyles: true,
+    useSharedStrings: false,
+  });
   workbook.creator = CREATOR;
   workbook.lastModifiedBy = CREATOR;
   workbook.created = layout.properties.created;
