@@ -5,7 +5,7 @@ import type { RunResults } from '../../controls/types';
 import { newRunId } from '../../jobs/run-id';
 import { SCAN_JOB_NAME, type ScanJobData, type ScanJobResult, type ScanProgress } from '../../jobs/scan-job';
 import { scanJobOptions } from '../../worker/queue-options';
-import { openScanQueue, openScanQueueEvents } from '../../worker/scan-queue';
+import { openReachableScanQueue, openScanQueueEvents } from '../../worker/scan-queue';
 import { EXIT } from '../exit-codes';
 import { loadCliConfig, type GlobalOptions } from '../load';
 import { printRunSummary } from '../print-summary';
@@ -19,7 +19,7 @@ export interface EnqueueOptions extends GlobalOptions {
 export async function enqueueCommand(options: EnqueueOptions): Promise<number> {
   const config = loadCliConfig(options);
   const tenant = findTenant(config, options.tenant);
-  const queue = openScanQueue(config);
+  const queue = await openReachableScanQueue(config);
   const events = options.wait ? openScanQueueEvents(config) : null;
   try {
     if (events) await events.waitUntilReady();

@@ -6,7 +6,7 @@ import {
   removeSchedules,
   type TenantSchedule,
 } from '../../worker/schedules';
-import { openScanQueue } from '../../worker/scan-queue';
+import { openReachableScanQueue } from '../../worker/scan-queue';
 import { EXIT } from '../exit-codes';
 import { loadCliConfig, type GlobalOptions } from '../load';
 
@@ -19,7 +19,7 @@ export function configuredSchedules(config: Config): TenantSchedule[] {
 /** `crw schedule apply`: Redis ends up with exactly the configured schedules. */
 export async function scheduleApplyCommand(options: GlobalOptions): Promise<number> {
   const config = loadCliConfig(options);
-  const queue = openScanQueue(config);
+  const queue = await openReachableScanQueue(config);
   try {
     const { upserted, removed } = await applySchedules(queue, configuredSchedules(config), config.worker);
     for (const id of upserted) process.stdout.write(`applied  ${id}\n`);
@@ -34,7 +34,7 @@ export async function scheduleApplyCommand(options: GlobalOptions): Promise<numb
 /** `crw schedule list`: each scheduler with its next run in the schedule's own time zone. */
 export async function scheduleListCommand(options: GlobalOptions): Promise<number> {
   const config = loadCliConfig(options);
-  const queue = openScanQueue(config);
+  const queue = await openReachableScanQueue(config);
   try {
     const listings = await listSchedules(queue);
     if (listings.length === 0) {
@@ -58,7 +58,7 @@ export async function scheduleListCommand(options: GlobalOptions): Promise<numbe
 export async function scheduleRemoveCommand(options: GlobalOptions & { tenant?: string }): Promise<number> {
   // No check against the configuration: removing the schedules of a tenant that was deleted from it is legitimate.
   const config = loadCliConfig(options);
-  const queue = openScanQueue(config);
+  const queue = await openReachableScanQueue(config);
   try {
     const removed = await removeSchedules(queue, options.tenant);
     for (const id of removed) process.stdout.write(`removed  ${id}\n`);
