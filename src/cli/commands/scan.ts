@@ -1,4 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import { findTenant } from '../../config/load-config';
+import type { RunResults } from '../../controls/types';
 import { newRunId } from '../../jobs/run-id';
 import { runScan } from '../../jobs/run-scan';
 import { createScanServices } from '../../jobs/scan-services';
@@ -31,8 +33,7 @@ export async function scanCommand(options: ScanOptions): Promise<number> {
       runId: newRunId(),
       logger: logger.child({ tenant: tenant.name }),
     });
-    const { readFile } = await import('node:fs/promises');
-    const results = JSON.parse(await readFile(result.resultsPath, 'utf8'));
+    const results = JSON.parse(await readFile(result.resultsPath, 'utf8')) as RunResults;
     printRunSummary(process.stdout, result, results);
     return failOn && failsAt(results, failOn) ? EXIT.findings : EXIT.ok;
   } finally {
