@@ -7,6 +7,9 @@ import type { SimRequest, SimResponse } from './types';
 
 export type SimHandler = (req: SimRequest) => SimResponse | Promise<SimResponse>;
 
+/** Returned by a handler (compared by identity): the socket is destroyed without any response (a fault). */
+export const DROP_CONNECTION: SimResponse = Object.freeze({ status: 0 });
+
 export interface SimHttpServerOptions {
   /** 0 = a random free port. */
   port: number;
@@ -129,6 +132,10 @@ function readBody(incoming: http.IncomingMessage, maxBytes: number): Promise<Buf
 function writeResponse(outgoing: http.ServerResponse, response: SimResponse): void {
   // The client may be gone (closed connection, sim stopping while a delayed response waited).
   if (outgoing.destroyed || outgoing.writableEnded) return;
+  if (response === DROP_CONNECTION) {
+    outgoing.socket?.destroy();
+    return;
+  }
   const headers: Record<string, string> = { ...response.headers };
   let payload: Buffer | undefined;
   if (response.body === undefined) {

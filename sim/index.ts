@@ -1,15 +1,32 @@
-// startSim: the simulated Microsoft cloud on 127.0.0.1. One https origin serves Entra ID, Graph, Exchange (not yet)
-// and Key Vault; one plain-http origin serves the managed identity endpoint. Returns the SimReady facts plus the
-// controls tests use (stats, token revocation and lifetime, credential rotation, stop).
+// startSim: the simulated Microsoft cloud on 127.0.0.1. One https origin serves Entra ID, Graph, Exchange (not yet),
+// Key Vault and the sim's control API (/_sim/); one plain-http origin serves the managed identity endpoint. Fault
+// injection sits in front of both; Graph throttling in the Graph gateway. Returns the SimReady facts plus the
+// controls (SimControls: stats, faults, throttling, tokens, credential rotation, Key Vault items) and stop().
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import {
+  CONTROL_API_PREFIX,
+  SimControlNotFoundError,
+  type SimControlInfo,
+  type SimControls,
+} from './control-api/controls';
+import { createControlApiHandler, isControlApiPath } from './control-api/handler';
+import { createSimControls, type ScanningTenantEntry, type SimCounters } from './control-api/sim-controls';
+import { FaultEngine } from './faults/fault-engine';
+import { parseFaultsDocument, type FaultRule, type FaultsDocument } from './faults/fault-rules';
+import { faultTargetOf } from './faults/targets';
+import { withFaults, type FaultEffects } from './faults/with-faults';
 import { graphError } from './graph-errors';
+import { createExchangeHandler } from './exchange/handler';
 import { createGraphHandler } from './graph-gateway';
+import { MailStore } from './mail/store';
+import { handleMailUpload, isMailUploadPath } from './mail/upload';
 import { startHttpServer, type SimHandler, type SimHttpServer } from './http-server';
 import { AccessTokenService } from './identity/access-tokens';
-import { AppRegistry, createClientSecret, type AppRegistration } from './identity/app-registrations';
+import { AppRegistry, createClientSecret } from './identity/app-registrations';
 import { entraError } from './identity/entra-errors';
 import { stableGuid } from './identity/ids';
 import {
@@ -17,14 +34,22 @@ import {
   handleManagedIdentityRequest,
   type ManagedIdentityContext,
 } from './identity/managed-identity';
-import { KNOWN_RESOURCES } from './identity/resources';
+import { GRAPH_RESOURCE, KNOWN_RESOURCES } from './identity/resources';
 import { createIdentityRouter } from './identity/routes';
 import { credentialItemName, issueAppCredential, registerScanningApp } from './identity/scanning-apps';
 import { createKeyVaultHandler } from './keyvault/handler';
 import { SecretStore } from './keyvault/secret-store';
 import { createSimTenant } from './tenant/index';
+import { GraphThrottle } from './throttle/graph-throttle';
+import type { Clock } from './throttle/token-bucket';
+import { TrafficStats } from './throttle/traffic-stats';
 import { prepareTls } from './tls';
 import type { AccessTokenClaims, SimReady, SimResponse, SimTenant, SimTenantOptions } from './types';
+
+export type { RotatedCredential, SimControls, SimMailbox, SimStats } from './control-api/controls';
+export type { FaultKind, FaultRule, FaultTarget, FaultsDocument } from './faults/fault-rules';
+export type { FaultRuleStatus } from './faults/fault-engine';
+export type { Clock } from './throttle/token-bucket';
 
 export interface SimOptions {
   /** https port; 0 (default) = random. The managed identity endpoint always gets a random port. */
@@ -34,38 +59,23 @@ export interface SimOptions {
   tenants: SimTenantOptions[];
   /** Lifetime of issued access tokens; default 3600. */
   tokenLifetimeSeconds?: number;
-  /** Delay before every Graph response; default 0. */
+  /** Delay before every Graph response ($batch items included); default 0. */
   graphLatencyMs?: number;
+  /** Graph throttling at the documented budgets (sim/throttle/); default false (raw speed). */
+  throttling?: boolean;
+  /** Fault rules active from the start (sim/faults/); default none. */
+  faults?: FaultRule[] | FaultsDocument;
+  /** Time of the throttling buckets and fault periods; default Date.now. Tests step a fake one. */
+  clock?: Clock;
+  /** How slow faults wait; default a real timer. Tests inject one to see delays without timing them. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Sees every Graph request as it arrives ($batch envelopes with their body), e.g. to audit it against the CSDL. */
+  onGraphRequest?: (method: string, url: URL, body: Buffer) => void;
 }
 
-export interface SimStats {
-  /** Token endpoint requests by client_id (managed identity requests are counted apart). */
-  tokenRequests: Record<string, number>;
-  /** GETs of one secret (latest or a version) by item name. */
-  keyVaultReads: Record<string, number>;
-  /** Graph requests by path without query. */
-  graphRequests: Record<string, number>;
-  managedIdentityRequests: number;
-}
-
-export interface RotatedCredential {
-  itemName: string;
-  /** The new Key Vault version. */
-  version: string;
-}
-
-export interface SimHandle {
-  ready: SimReady;
-  stats(): SimStats;
-  /** Every access token issued so far stops working (401 InvalidAuthenticationToken on Graph). */
-  revokeTokens(): Promise<void>;
-  /** Lifetime of tokens issued from now on. */
-  setTokenLifetime(seconds: number): void;
-  /**
-   * New secret or certificate for the tenant's scanning app, registered with the token endpoint and stored as a
-   * new Key Vault version; unless keepOld, the token endpoint refuses the previous credential from now on.
-   */
-  rotateTenantCredential(name: string, options?: { keepOld?: boolean }): Promise<RotatedCredential>;
+export interface SimHandle extends SimControls {
+  /** SimReady plus the control API's base URL (also in the --ready-file). */
+  ready: SimReady & SimControlInfo;
   tenant(name: string): SimTenant;
   /** Latest value of a Key Vault item (for tests that check a secret never leaks). */
   keyVaultItemValue(name: string): string | undefined;
@@ -79,16 +89,11 @@ export interface SimHandle {
   stop(): Promise<void>;
 }
 
-interface TenantEntry {
-  tenant: SimTenant;
-  app: AppRegistration;
-  itemName: string;
-}
-
 export async function startSim(options: SimOptions): Promise<SimHandle> {
   // Tenants first: their options are validated before anything touches the disk or the network.
   rejectDuplicateTenantNames(options.tenants);
   const generatedTenants = options.tenants.map((tenantOptions) => createSimTenant(tenantOptions));
+  if (options.faults) parseFaultsDocument(options.faults);
 
   const ownsDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'crw-sim-')));
@@ -113,11 +118,17 @@ async function startSimIn(
   ]);
   const registry = new AppRegistry();
   const store = new SecretStore();
-  const counters = {
+  const counters: SimCounters = {
     tokenRequests: new Map<string, number>(),
     graphRequests: new Map<string, number>(),
-    mi: 0,
+    managedIdentityRequests: 0,
   };
+  const clock = options.clock ?? Date.now;
+  const throttle = new GraphThrottle(clock);
+  throttle.setEnabled(options.throttling ?? false);
+  const traffic = new TrafficStats();
+  const faults = new FaultEngine(clock);
+  if (options.faults) faults.set(parseFaultsDocument(options.faults));
 
   // The operator tenant: the vault's tenant, with the worker's own identities.
   const operatorTenantId = stableGuid('operator-tenant');
@@ -141,7 +152,7 @@ async function startSimIn(
 
   // Scanned tenants: scanning app registration and its credential, in the vault too.
   const entries = await Promise.all(
-    generatedTenants.map(async (tenant): Promise<TenantEntry> => {
+    generatedTenants.map(async (tenant): Promise<ScanningTenantEntry> => {
       const app = registerScanningApp(registry, tenant);
       const kind = tenant.options.credential;
       const issued = await issueAppCredential(kind, tenant.options.name);
@@ -191,20 +202,59 @@ async function startSimIn(
     allowedAppIds: new Set([workerApp.clientId, managedIdentity.clientId]),
   });
   const graphLatencyMs = options.graphLatencyMs ?? 0;
+  // Mail sent through Graph (sendMail, drafts, upload sessions), shared by every tenant, for tests to read.
+  const mailStore = new MailStore();
+  const exchange = createExchangeHandler({
+    verify: (header, audience) => tokens.check(header, audience),
+    tenantById: (tenantId) => tenantsById.get(tenantId),
+  });
   const graph = createGraphHandler({
+    mail: mailStore,
+    onRequest: options.onGraphRequest ?? (() => undefined),
     tokens,
     tenantById: (tenantId) => tenantsById.get(tenantId),
     latencyMs: () => graphLatencyMs,
     recordRequest: (pathWithoutQuery) => increment(counters.graphRequests, pathWithoutQuery),
+    throttle,
+    traffic,
   });
 
-  httpsHandler = (req) => {
+  function entry(name: string): ScanningTenantEntry {
+    const found = tenants.get(name);
+    if (!found) {
+      throw new SimControlNotFoundError(
+        `No sim tenant named '${name}' (tenants: ${[...tenants.keys()].join(', ')})`,
+      );
+    }
+    return found;
+  }
+
+  const controls = createSimControls({
+    counters,
+    tokens,
+    store,
+    registry,
+    throttle,
+    traffic,
+    faults,
+    tenantEntry: entry,
+  });
+  controls.registerMailbox(mailStore);
+  const controlApi = createControlApiHandler(controls);
+  const faultEffects: FaultEffects = {
+    revokeTokens: () => tokens.revokeAll(),
+    challengeClaims: () => void tokens.requireClaims(GRAPH_RESOURCE),
+    sleep: options.sleep ?? ((ms) => delay(ms)),
+  };
+
+  const serveHttps: SimHandler = (req) => {
     const pathname = req.url.pathname;
+    if (isControlApiPath(pathname)) return controlApi(req);
     if (pathname === '/secrets' || pathname.startsWith('/secrets/')) return keyVault(req);
     if (pathname.startsWith('/v1.0/') || pathname.startsWith('/beta/')) return graph(req);
-    if (pathname.startsWith('/adminapi/')) {
-      return graphError(404, 'NotFound', 'The Exchange admin API is not simulated yet.', req.headers);
-    }
+    if (pathname.startsWith('/adminapi/')) return exchange(req);
+    // Upload-session URLs carry their own token and no Authorization header, as Outlook's do.
+    if (isMailUploadPath(pathname)) return handleMailUpload(req, mailStore);
     const route = identityRouter.match(req);
     if (route === 'method-not-allowed') {
       return entraError(
@@ -218,6 +268,7 @@ async function startSimIn(
     if (route) return route.handler(req, route.params);
     return graphError(404, 'NotFound', `Resource not found: ${pathname}`, req.headers);
   };
+  httpsHandler = withFaults(serveHttps, faults, faultTargetOf, faultEffects);
   const managedIdentityContext: ManagedIdentityContext = {
     tokens,
     authorityHost,
@@ -226,12 +277,17 @@ async function startSimIn(
     identityHeader,
     knownResources: KNOWN_RESOURCES,
     recordRequest: () => {
-      counters.mi += 1;
+      counters.managedIdentityRequests += 1;
     },
   };
-  miHandler = (req) => handleManagedIdentityRequest(req, managedIdentityContext);
+  miHandler = withFaults(
+    (req) => handleManagedIdentityRequest(req, managedIdentityContext),
+    faults,
+    () => 'managed-identity',
+    faultEffects,
+  );
 
-  const ready: SimReady = {
+  const ready: SimReady & SimControlInfo = {
     authorityHost,
     graphUrl: authorityHost,
     exchangeUrl: authorityHost,
@@ -254,31 +310,13 @@ async function startSimIn(
       seed: tenant.options.seed,
       credential: { type: tenant.options.credential, name: itemName },
     })),
+    controlUrl: `${authorityHost}${CONTROL_API_PREFIX}`,
   };
-
-  function entry(name: string): TenantEntry {
-    const found = tenants.get(name);
-    if (!found) throw new Error(`No sim tenant named '${name}' (tenants: ${[...tenants.keys()].join(', ')})`);
-    return found;
-  }
 
   let stopped: Promise<void> | undefined;
   return {
+    ...controls,
     ready,
-    stats: () => ({
-      tokenRequests: Object.fromEntries(counters.tokenRequests),
-      keyVaultReads: store.readCounts(),
-      graphRequests: Object.fromEntries(counters.graphRequests),
-      managedIdentityRequests: counters.mi,
-    }),
-    revokeTokens: () => tokens.revokeAll(),
-    setTokenLifetime: (seconds) => tokens.setLifetime(seconds),
-    rotateTenantCredential: async (name, rotateOptions = {}) => {
-      const { tenant, app, itemName } = entry(name);
-      const issued = await issueAppCredential(tenant.options.credential, name);
-      registry.addCredential(app, issued.credential, { keepOld: rotateOptions.keepOld ?? false });
-      return { itemName, version: store.set(itemName, issued.vaultItem).version };
-    },
     tenant: (name) => entry(name).tenant,
     keyVaultItemValue: (name) => store.latest(name)?.value,
     verifyAccessToken: (header, audience, nowMs) => tokens.verifyAccessToken(header, audience, nowMs),

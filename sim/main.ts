@@ -1,7 +1,15 @@
-// CLI of the sim: start one simulated tenant, write the ready file (SimReady JSON, atomically) and optionally the
-// ground truth, run until SIGINT/SIGTERM. Exit codes: 0 stopped by signal, 2 usage error, 3 failed to start.
+// CLI of the sim: start one simulated tenant, write the ready file (SimReady JSON plus controlUrl, atomically) and
+// optionally the ground truth, run until SIGINT/SIGTERM. Exit codes: 0 stopped by signal, 2 usage error, 3 failed
+// to start.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { rename, writeFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import {
+  FAULT_KINDS,
+  FAULT_TARGETS,
+  parseFaultFlag,
+  parseFaultsDocument,
+  type FaultRule,
+} from './faults/fault-rules';
 import { startSim, type SimHandle } from './index';
 import { expectedResults } from './tenant/ground-truth';
 import { normalizeTenantOptions } from './tenant/index';
@@ -18,6 +26,10 @@ interface CliOptions {
   groundTruth?: string;
   dataDir?: string;
   graphLatency?: number;
+  throttling: 'on' | 'off';
+  fault: FaultRule[];
+  faults?: string;
+  faultSeed?: number;
 }
 
 function integer(min: number, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
@@ -47,10 +59,61 @@ function parseArguments(argv: string[]): CliOptions {
     .option('--ground-truth <file>', 'write the expected control results (JSON) here')
     .option('--data-dir <dir>', 'folder for ca.pem (default: a fresh temporary folder)')
     .addOption(new Option('--graph-latency <ms>', 'delay every Graph response').argParser(integer(0)))
+    .addOption(
+      new Option('--throttling <state>', 'Graph throttling at the documented budgets')
+        .choices(['on', 'off'])
+        .default('off'),
+    )
+    .addOption(
+      new Option(
+        '--fault <KIND[@TARGET]=WHEN>',
+        `inject a fault (repeatable); WHEN is a rate 0..1, "once" or "after:N"; KIND: ${FAULT_KINDS.join(', ')}; ` +
+          `TARGET (default graph): ${FAULT_TARGETS.join(', ')}; e.g. --fault http-503=0.05 --fault http-503@keyvault=once`,
+      )
+        .argParser(collectFault)
+        .default([], 'none'),
+    )
+    .option(
+      '--faults <file>',
+      'fault rules as JSON: [{"fault","target","rate","after","times","once","durationMs","retryAfterSeconds",' +
+        '"latencyMs","path"}] or {"seed": n, "rules": [...]}; added before the --fault rules',
+    )
+    .addOption(new Option('--fault-seed <seed>', 'seed of the fault rates (default 1)').argParser(integer(0)))
+    .addHelpText(
+      'after',
+      '\nThe ready file names the control API (controlUrl, JSON under /_sim): GET /_sim lists its routes ' +
+        '(stats, faults, throttling, tokens, credential rotation, Key Vault items, mail).',
+    )
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');
   program.parse(argv, { from: 'user' });
   return program.opts<CliOptions>();
+}
+
+function collectFault(flag: string, previous: FaultRule[]): FaultRule[] {
+  try {
+    return [...previous, parseFaultFlag(flag)];
+  } catch (error) {
+    throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** The --faults file's rules, then the --fault flags; the seed from --fault-seed, else from the file. */
+async function faultRules(options: CliOptions): Promise<{ seed?: number; rules: FaultRule[] }> {
+  let fromFile: { seed?: number; rules: FaultRule[] } = { rules: [] };
+  if (options.faults) {
+    let json: unknown;
+    try {
+      json = JSON.parse(await readFile(options.faults, 'utf8'));
+    } catch (error) {
+      throw new Error(
+        `--faults ${options.faults}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+    fromFile = parseFaultsDocument(json, options.faults);
+  }
+  const seed = options.faultSeed ?? fromFile.seed;
+  return { ...(seed !== undefined && { seed }), rules: [...fromFile.rules, ...options.fault] };
 }
 
 /** Writes beside the target then renames, so a reader never sees a half-written file. */
@@ -79,8 +142,10 @@ async function main(argv: string[]): Promise<number | 'running'> {
     users: options.users,
     credential: options.credential,
   };
+  let faults: { seed?: number; rules: FaultRule[] };
   try {
     normalizeTenantOptions(tenantOptions);
+    faults = await faultRules(options);
   } catch (error) {
     console.error(`sim: ${error instanceof Error ? error.message : String(error)}`);
     return 2;
@@ -94,6 +159,8 @@ async function main(argv: string[]): Promise<number | 'running'> {
       tenants: [tenantOptions],
       ...(options.tokenLifetime !== undefined && { tokenLifetimeSeconds: options.tokenLifetime }),
       ...(options.graphLatency !== undefined && { graphLatencyMs: options.graphLatency }),
+      throttling: options.throttling === 'on',
+      faults,
     });
   } catch (error) {
     console.error(`sim: failed to start: ${error instanceof Error ? error.message : String(error)}`);
@@ -128,7 +195,8 @@ async function main(argv: string[]): Promise<number | 'running'> {
   const [tenant] = sim.ready.tenants;
   console.error(
     `sim: listening on ${sim.ready.authorityHost} (managed identity ${sim.ready.imdsAuthorityHost}); tenant ` +
-      `${tenant?.name} ${tenant?.tenantId} with ${tenant?.users} users; ready file ${options.readyFile}`,
+      `${tenant?.name} ${tenant?.tenantId} with ${tenant?.users} users; throttling ${options.throttling}; ` +
+      `${faults.rules.length} fault rule(s); control API ${sim.ready.controlUrl}; ready file ${options.readyFile}`,
   );
   return 'running';
 }

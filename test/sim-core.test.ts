@@ -471,12 +471,12 @@ describe('Graph token checks', () => {
     expect(revoked.json()).toMatchObject({ error: { code: 'InvalidAuthenticationToken' } });
   });
 
-  test('paths outside the simulated services get Graph-shaped 404s; Exchange is not simulated yet', async () => {
+  test('paths outside the simulated services get Graph-shaped 404s; Exchange refuses a call without a token', async () => {
     const res = await rawRequest(`${sim.ready.graphUrl}/nothing/here`);
     expect(res.status).toBe(404);
     expect(res.json()).toMatchObject({ error: { code: 'NotFound' } });
     expect(
       (await rawRequest(`${sim.ready.exchangeUrl}/adminapi/beta/x/InvokeCommand`, { method: 'POST' })).status,
-    ).toBe(404);
+    ).toBe(401);
   });
 });

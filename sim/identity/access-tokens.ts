@@ -1,5 +1,7 @@
 // Issues and verifies the sim's access tokens (JWT RS256, v1-style claims with appid and roles).
 // Revocation retires the signing key: every token signed before is then refused, with no per-token state.
+// A CAE claims challenge (requireClaims) makes tokens of one audience issued before its nbf fail with
+// insufficient_claims until the client asks the token endpoint for a token with those claims.
 import { createPrivateKey, createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
 import { generateRsaKeyPairPem } from '../ca';
 import { graphError } from '../graph-errors';
@@ -27,10 +29,22 @@ export interface IssuedAccessToken {
 }
 
 export type AccessTokenFailure =
-  'empty' | 'malformed' | 'invalid-signature' | 'revoked' | 'expired' | 'not-yet-valid' | 'wrong-audience';
+  | 'empty'
+  | 'malformed'
+  | 'invalid-signature'
+  | 'revoked'
+  | 'expired'
+  | 'not-yet-valid'
+  | 'wrong-audience'
+  | 'insufficient-claims';
 
 export type AccessTokenCheck =
-  { valid: true; claims: AccessTokenClaims } | { valid: false; failure: AccessTokenFailure; message: string };
+  | { valid: true; claims: AccessTokenClaims }
+  /** `claims`: the base64 claims challenge, for 'insufficient-claims'. */
+  | { valid: false; failure: AccessTokenFailure; message: string; claims?: string };
+
+/** Sim-only claim: the CAE nbf a token was requested with (the token endpoint's `claims` parameter). */
+const CLAIMS_NBF_CLAIM = 'xms_sim_claims_nbf';
 
 /** What Graph sends with a 401 (wire facts). */
 export const GRAPH_WWW_AUTHENTICATE =
@@ -45,6 +59,8 @@ interface SigningKey {
 
 export class AccessTokenService {
   private readonly retiredKeyIds = new Set<string>();
+  /** CAE challenges: audience → nbf (epoch seconds) that tokens must satisfy. */
+  private readonly claimsChallenges = new Map<string, number>();
 
   private constructor(
     private signingKey: SigningKey,
@@ -64,7 +80,8 @@ export class AccessTokenService {
     this.lifetime = checkedLifetime(seconds);
   }
 
-  issue(grant: AccessTokenGrant, nowMs = Date.now()): IssuedAccessToken {
+  /** `claimsNbf`: the nbf of a CAE claims request (token endpoint `claims` parameter) the token satisfies. */
+  issue(grant: AccessTokenGrant, nowMs = Date.now(), claimsNbf?: number): IssuedAccessToken {
     const now = Math.floor(nowMs / 1000);
     const claims: AccessTokenClaims = {
       aud: grant.audience,
@@ -77,7 +94,13 @@ export class AccessTokenService {
       nbf: now,
       exp: now + this.lifetime,
     };
-    const payload = { ...claims, sub: grant.objectId, idtyp: 'app', ver: '1.0' };
+    const payload = {
+      ...claims,
+      sub: grant.objectId,
+      idtyp: 'app',
+      ver: '1.0',
+      ...(claimsNbf !== undefined && { [CLAIMS_NBF_CLAIM]: claimsNbf }),
+    };
     const accessToken = signJwtRs256(
       { typ: 'JWT', kid: this.signingKey.kid },
       payload,
@@ -140,7 +163,33 @@ export class AccessTokenService {
         message: 'Access token validation failure. Invalid audience.',
       };
     }
+    const requiredNbf = this.claimsChallenges.get(claims.aud);
+    const satisfiedNbf = jwt.payload[CLAIMS_NBF_CLAIM];
+    if (
+      requiredNbf !== undefined &&
+      (typeof satisfiedNbf === 'number' ? satisfiedNbf : claims.iat) < requiredNbf
+    ) {
+      return {
+        valid: false,
+        failure: 'insufficient-claims',
+        message:
+          'Continuous access evaluation resulted in challenge with result: InteractionRequired and code: ' +
+          'TokenIssuedBeforeRevocationTimestamp',
+        claims: claimsChallenge(requiredNbf),
+      };
+    }
     return { valid: true, claims };
+  }
+
+  /**
+   * CAE: from now on, tokens for `audience` issued before this moment are refused with a claims challenge until
+   * the client requests a new token with the challenge's claims. Returns the base64 claims of the challenge.
+   */
+  requireClaims(audience: string, nowMs = Date.now()): string {
+    // The next whole second: a token issued earlier in this same second must fail too.
+    const nbf = Math.floor(nowMs / 1000) + 1;
+    this.claimsChallenges.set(audience, nbf);
+    return claimsChallenge(nbf);
   }
 
   /**
@@ -154,14 +203,16 @@ export class AccessTokenService {
   ): AccessTokenClaims | SimResponse {
     const result = this.check(authorizationHeader, expectedAudience, nowMs);
     if (result.valid) return result.claims;
+    const challenge =
+      result.claims === undefined
+        ? GRAPH_WWW_AUTHENTICATE
+        : `${GRAPH_WWW_AUTHENTICATE}, error="insufficient_claims", claims="${result.claims}"`;
     return graphError(
       401,
       'InvalidAuthenticationToken',
       result.message,
       {},
-      {
-        'www-authenticate': GRAPH_WWW_AUTHENTICATE,
-      },
+      { 'www-authenticate': challenge },
     );
   }
 
@@ -177,6 +228,32 @@ export class AccessTokenService {
     const jwk = this.signingKey.publicKey.export({ format: 'jwk' });
     return { keys: [{ kty: 'RSA', use: 'sig', kid: this.signingKey.kid, n: jwk.n, e: jwk.e }] };
   }
+}
+
+/** The base64 claims of a CAE challenge: {"access_token":{"nbf":{"essential":true,"value":"<epoch>"}}}. */
+export function claimsChallenge(nbf: number): string {
+  const claims = { access_token: { nbf: { essential: true, value: String(nbf) } } };
+  return Buffer.from(JSON.stringify(claims)).toString('base64');
+}
+
+/**
+ * The nbf a token request's `claims` parameter (decoded JSON, as MSAL sends it) asks for; undefined when it asks
+ * for none, 'invalid' when the parameter is not a JSON object.
+ */
+export function requestedClaimsNbf(claimsParameter: string): number | undefined | 'invalid' {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(claimsParameter);
+  } catch {
+    return 'invalid';
+  }
+  if (typeof parsed !== 'object' || parsed === null) return 'invalid';
+  const accessToken = (parsed as Record<string, unknown>)['access_token'];
+  if (typeof accessToken !== 'object' || accessToken === null) return undefined;
+  const nbf = (accessToken as Record<string, unknown>)['nbf'];
+  if (typeof nbf !== 'object' || nbf === null) return undefined;
+  const value = Number((nbf as Record<string, unknown>)['value']);
+  return Number.isFinite(value) ? value : undefined;
 }
 
 /** Distinguishes the two results of `verifyAccessToken`. */

@@ -1,7 +1,7 @@
 // POST /{tenant}/oauth2/v2.0/token: the client credentials grant as Entra ID answers it, with a client secret
 // or a certificate-signed client assertion, for one `<resource>/.default` scope.
 import type { SimRequest, SimResponse } from '../types';
-import type { AccessTokenService } from './access-tokens';
+import { requestedClaimsNbf, type AccessTokenService } from './access-tokens';
 import type { AppRegistry } from './app-registrations';
 import { checkClientAssertion } from './client-assertion';
 import { entraError } from './entra-errors';
@@ -110,14 +110,31 @@ export function handleTokenRequest(
     );
   }
 
-  const issued = ctx.tokens.issue({
-    issuer: `${req.url.origin}/${tenantId}/`,
-    tenantId,
-    appId: app.clientId,
-    objectId: app.servicePrincipalId,
-    audience: resource,
-    roles: [...(app.rolesByResource[resource] ?? [])],
-  });
+  // CAE: a client answering a claims challenge sends the decoded claims; the new token satisfies them.
+  const claimsParameter = form.get('claims');
+  const claimsNbf = claimsParameter === null ? undefined : requestedClaimsNbf(claimsParameter);
+  if (claimsNbf === 'invalid') {
+    return entraError(
+      400,
+      'invalid_request',
+      90100,
+      'The claims parameter is empty or not valid: it must be a JSON object.',
+      req.headers,
+    );
+  }
+
+  const issued = ctx.tokens.issue(
+    {
+      issuer: `${req.url.origin}/${tenantId}/`,
+      tenantId,
+      appId: app.clientId,
+      objectId: app.servicePrincipalId,
+      audience: resource,
+      roles: [...(app.rolesByResource[resource] ?? [])],
+    },
+    Date.now(),
+    claimsNbf,
+  );
   return {
     status: 200,
     headers: { 'cache-control': 'no-store, no-cache', pragma: 'no-cache' },

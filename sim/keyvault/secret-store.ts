@@ -80,11 +80,27 @@ export class SecretStore {
     return [...this.versionsByName.keys()].sort();
   }
 
+  /**
+   * Enables or disables the latest version of `name` (a disabled secret answers 403 Forbidden/SecretDisabled);
+   * false when there is no such secret.
+   */
+  setEnabled(name: string, enabled: boolean, nowMs = Date.now()): boolean {
+    const versions = this.versionsByName.get(name);
+    const latest = versions?.at(-1);
+    if (!versions || !latest) return false;
+    versions[versions.length - 1] = { ...latest, enabled, updated: Math.floor(nowMs / 1000) };
+    return true;
+  }
+
   recordRead(name: string): void {
     this.reads.set(name, (this.reads.get(name) ?? 0) + 1);
   }
 
   readCounts(): Record<string, number> {
     return Object.fromEntries(this.reads);
+  }
+
+  resetReadCounts(): void {
+    this.reads.clear();
   }
 }

@@ -1,5 +1,6 @@
 // The admin plan: the small, seed-derived description of a tenant's privileged population (who holds which
-// directory role, how, and whether they are enabled and registered for MFA). The directory serves it; the ground
+// directory role, how, and whether they are enabled and registered for MFA) and of the accounts the identity
+// controls look at (break-glass, stale, excluded from Conditional Access). The directory serves it; the ground
 // truth reads it. Everything else in the tenant is ordinary users.
 //
 // Global Administrator count rule (distinct enabled users holding GA, active, eligible or through a group, in a
@@ -10,10 +11,28 @@
 // "Tier 0 Administrators", a guest); with fewer users than routes, routes pile onto the same users, which is how a
 // tenant ends up with one GA holding it three ways. Without P2 the eligible route does not exist, so the count can be
 // one lower than the table (the ground truth computes it, never assume the table). Also always present and never
-// counted: a disabled GA user (direct and through the group) and a service principal holding GA.
-import { stableGuid, seededRandom, REFERENCE_TIME_MS } from './ids';
+// counted: a disabled GA user (direct and through the group) and a service principal holding GA. Break-glass
+// accounts hold Privileged Role Administrator (not GA), so that they never change this count.
+//
+// Features and small tenants: the plan adds features in the order below while they fit (planCapacity: a tenth of
+// the users, at least 2, stay ordinary); describe().planFeatures lists them. From 50 users every feature is
+// present; a tenant of 10 users has the Global Administrators and whichever next features fit (see the test).
+// The order is also the order of random draws, so existing tenants keep their users when features are added.
+import { stableGuid } from './ids';
+import { breakGlassAccounts, conditionalAccessExclusions, staleAccounts } from './hygiene-plan';
+import {
+  groupPrincipal,
+  PlanBuilder,
+  userPrincipal,
+  type AdminPlanInput,
+  type AssignmentKind,
+  type DeclaredOutcomes,
+  type PlannedGroup,
+  type PlannedRoleHolding,
+  type PlannedUser,
+  type ActiveSchedule,
+} from './plan-builder';
 import type { PlannedRegistration } from './registrations';
-import type { UserType } from './users';
 import {
   APPLICATION_ADMINISTRATOR,
   AUTHENTICATION_ADMINISTRATOR,
@@ -32,9 +51,21 @@ import {
   SHAREPOINT_ADMINISTRATOR,
   USER_ADMINISTRATOR,
 } from './role-definitions';
+import type { UserType } from './users';
 
-/** The plan needs this many distinct user indices at most; smaller tenants are refused. */
-export const MIN_USERS_FOR_ADMIN_PLAN = 50;
+export type {
+  ActiveSchedule,
+  AdminPlanInput,
+  AssignmentKind,
+  DeclaredOutcomes,
+  PlannedGroup,
+  PlannedPrincipal,
+  PlannedRoleHolding,
+  PlannedUser,
+} from './plan-builder';
+
+/** The Global Administrators alone need up to 7 users, and a tenth of the users stays ordinary. */
+export const MIN_USERS_FOR_ADMIN_PLAN = 10;
 
 export const GLOBAL_ADMIN_COUNT_BY_SEED_MOD_6: readonly number[] = [6, 3, 5, 1, 2, 4];
 
@@ -48,42 +79,6 @@ const GLOBAL_ADMIN_REGISTRATION: readonly PlannedRegistration[] = [
   'registered',
 ];
 
-const STREAM_PLAN = 0xad;
-
-export interface PlannedUser {
-  index: number;
-  /** Why the user exists in the plan, e.g. "global-admin-2" (stable across seeds; useful in test messages). */
-  label: string;
-  accountEnabled: boolean;
-  userType: UserType;
-  registration: PlannedRegistration;
-  /** Created within the last days (users without a registration record are new ones). */
-  isNew: boolean;
-}
-
-export type PlannedPrincipal =
-  | { kind: 'user'; userIndex: number }
-  | { kind: 'group'; groupKey: string }
-  | { kind: 'servicePrincipal'; servicePrincipalKey: string };
-
-export type AssignmentKind = 'active' | 'eligible';
-
-export interface PlannedRoleHolding {
-  roleDefinitionId: string;
-  principal: PlannedPrincipal;
-  assignment: AssignmentKind;
-}
-
-export interface PlannedGroup {
-  key: string;
-  id: string;
-  displayName: string;
-  description: string;
-  mailNickname: string;
-  createdDateTime: string;
-  memberIndices: number[];
-}
-
 export interface PlannedServicePrincipal {
   key: string;
   id: string;
@@ -94,21 +89,14 @@ export interface PlannedServicePrincipal {
 export interface AdminPlan {
   /** Distinct enabled GA users the table asks for (with P2; see the rule above). */
   globalAdminTarget: number;
+  /** Features present, in plan order (small tenants have fewer). */
+  features: string[];
   users: PlannedUser[];
   groups: PlannedGroup[];
   servicePrincipals: PlannedServicePrincipal[];
   /** Role holdings in the order the directory lists them. Without P2 there are no eligible ones. */
   holdings: PlannedRoleHolding[];
-}
-
-export interface AdminPlanInput {
-  name: string;
-  seed: number;
-  users: number;
-  /** Entra ID P2 (PIM): without it no eligible holdings exist. */
-  p2: boolean;
-  /** appId of the tenant's scanning app (its service principal holds Global Reader, as Exchange needs). */
-  scanningAppId: string;
+  declared: DeclaredOutcomes;
 }
 
 export function globalAdminTarget(seed: number): number {
@@ -122,52 +110,32 @@ export function buildAdminPlan(input: AdminPlanInput): AdminPlan {
       `A simulated tenant needs at least ${MIN_USERS_FOR_ADMIN_PLAN} users for its admin plan (got ${input.users}).`,
     );
   }
-  const random = seededRandom(input.seed, STREAM_PLAN, input.users);
-  const taken = new Set<number>();
-  const users: PlannedUser[] = [];
-  const holdings: PlannedRoleHolding[] = [];
-
-  const addUser = (
-    label: string,
-    registration: PlannedRegistration,
-    traits: { accountEnabled?: boolean; userType?: UserType } = {},
-  ): number => {
-    let index = random.below(input.users);
-    while (taken.has(index)) index = (index + 1) % input.users;
-    taken.add(index);
-    users.push({
-      index,
-      label,
-      accountEnabled: traits.accountEnabled ?? true,
-      userType: traits.userType ?? 'Member',
-      registration,
-      isNew: registration === 'noRecord',
-    });
-    return index;
-  };
-  const hold = (roleDefinitionId: string, principal: PlannedPrincipal, assignment: AssignmentKind): void => {
-    if (assignment === 'eligible' && !input.p2) return;
-    holdings.push({ roleDefinitionId, principal, assignment });
-  };
-  const user = (userIndex: number): PlannedPrincipal => ({ kind: 'user', userIndex });
-  const group = (groupKey: string): PlannedPrincipal => ({ kind: 'group', groupKey });
-  const makeGroup = (
-    key: string,
-    displayName: string,
-    description: string,
-    memberIndices: number[],
-  ): PlannedGroup => ({
-    key,
-    id: stableGuid(input.seed, input.name, 'group', key),
-    displayName,
-    description,
-    mailNickname: displayName.replace(/[^A-Za-z0-9]/g, ''),
-    createdDateTime: new Date(REFERENCE_TIME_MS - 400 * 86_400_000).toISOString().replace('.000Z', 'Z'),
-    memberIndices,
-  });
-
-  // Global Administrators (see the rule at the top of this file).
+  const plan = new PlanBuilder(input);
   const target = globalAdminTarget(input.seed);
+  const servicePrincipals = globalAdministrators(plan, target);
+  plan.feature('other-privileged-roles', 10, () => otherPrivilegedRoles(plan));
+  plan.feature('helpdesk-group', 3, () => helpdeskGroup(plan));
+  plan.feature('pim-group', 2, () => pimAuthenticationGroup(plan));
+  plan.feature('non-privileged-roles', 3, () => nonPrivilegedRoles(plan));
+  plan.feature('break-glass', 2, () => breakGlassAccounts(plan));
+  plan.feature('stale-accounts', 10, () => staleAccounts(plan));
+  plan.feature('conditional-access-exclusions', 6, () => conditionalAccessExclusions(plan));
+
+  return {
+    globalAdminTarget: target,
+    features: plan.features,
+    users: plan.users,
+    groups: plan.groups,
+    servicePrincipals,
+    holdings: plan.holdings,
+    declared: plan.declared,
+  };
+}
+
+/** Global Administrators (see the rule at the top of this file), the tier 0 group and the service principals. */
+function globalAdministrators(plan: PlanBuilder, target: number): PlannedServicePrincipal[] {
+  plan.features.push('global-administrators');
+  const { input } = plan;
   const eligibleSlot = Math.min(1, target - 1);
   const groupSlot = Math.min(2, target - 1);
   const guestSlot = Math.min(3, target - 1);
@@ -175,24 +143,30 @@ export function buildAdminPlan(input: AdminPlanInput): AdminPlan {
   for (let k = 0; k < target; k++) {
     const registration = GLOBAL_ADMIN_REGISTRATION[k % GLOBAL_ADMIN_REGISTRATION.length] ?? 'registered';
     const userType: UserType = k === guestSlot ? 'Guest' : 'Member';
-    globalAdmins.push(addUser(`global-admin-${k + 1}`, registration, { userType }));
+    globalAdmins.push(plan.addUser(`global-admin-${k + 1}`, registration, { userType }));
   }
   globalAdmins.forEach((index, k) => {
-    if (k === 0 || (k !== eligibleSlot && k !== groupSlot)) hold(GLOBAL_ADMINISTRATOR, user(index), 'active');
-    if (k === eligibleSlot) hold(GLOBAL_ADMINISTRATOR, user(index), 'eligible');
+    if (k === 0 || (k !== eligibleSlot && k !== groupSlot))
+      plan.hold(GLOBAL_ADMINISTRATOR, userPrincipal(index), 'active');
+    if (k === eligibleSlot) plan.hold(GLOBAL_ADMINISTRATOR, userPrincipal(index), 'eligible');
   });
-  const disabledGlobalAdmin = addUser('global-admin-disabled', 'notRegistered', { accountEnabled: false });
-  hold(GLOBAL_ADMINISTRATOR, user(disabledGlobalAdmin), 'active');
+  const disabledGlobalAdmin = plan.addUser('global-admin-disabled', 'notRegistered', {
+    accountEnabled: false,
+  });
+  plan.hold(GLOBAL_ADMINISTRATOR, userPrincipal(disabledGlobalAdmin), 'active');
   const tier0Members = [
     ...new Set([globalAdmins[groupSlot] ?? 0, globalAdmins[0] ?? 0, disabledGlobalAdmin]),
   ];
-  const tier0 = makeGroup(
+  const tier0 = plan.makeGroup(
     'tier0',
     'Tier 0 Administrators',
     'Role-assignable group holding Global Administrator',
-    tier0Members,
+    {
+      users: tier0Members,
+      roleAssignable: true,
+    },
   );
-  hold(GLOBAL_ADMINISTRATOR, group(tier0.key), 'active');
+  plan.hold(GLOBAL_ADMINISTRATOR, groupPrincipal(tier0.key), 'active');
 
   const servicePrincipals: PlannedServicePrincipal[] = [
     {
@@ -208,66 +182,126 @@ export function buildAdminPlan(input: AdminPlanInput): AdminPlan {
       displayName: 'Compliance Report Worker',
     },
   ];
-  hold(GLOBAL_ADMINISTRATOR, { kind: 'servicePrincipal', servicePrincipalKey: 'automation' }, 'active');
-  hold(GLOBAL_READER, { kind: 'servicePrincipal', servicePrincipalKey: 'scanner' }, 'active');
+  plan.hold(GLOBAL_ADMINISTRATOR, { kind: 'servicePrincipal', servicePrincipalKey: 'automation' }, 'active');
+  plan.hold(GLOBAL_READER, { kind: 'servicePrincipal', servicePrincipalKey: 'scanner' }, 'active');
+  return servicePrincipals;
+}
 
-  // Other privileged roles: direct, eligible, through groups, two roles at once, a guest, a disabled holder.
-  hold(USER_ADMINISTRATOR, user(addUser('user-admin', 'registered')), 'active');
-  hold(EXCHANGE_ADMINISTRATOR, user(addUser('exchange-admin-unregistered', 'notRegistered')), 'active');
-  hold(SECURITY_ADMINISTRATOR, user(addUser('security-admin-eligible-no-record', 'noRecord')), 'eligible');
-  hold(CONDITIONAL_ACCESS_ADMINISTRATOR, user(addUser('ca-admin-eligible', 'registered')), 'eligible');
-  hold(
-    PRIVILEGED_ROLE_ADMINISTRATOR,
-    user(addUser('privileged-role-admin-eligible', 'registered')),
+/**
+ * Other privileged roles: direct, eligible (one activated in PIM), time-bound, two roles at once, a guest, a
+ * disabled holder; with the licences (ID-04) and directory sync states (ID-05) that exercise the account rules.
+ */
+function otherPrivilegedRoles(plan: PlanBuilder): void {
+  const { p1, p2 } = plan.input;
+  const user = userPrincipal;
+  const userAdmin = plan.addUser('user-admin', 'registered', { licences: [{ sku: 'ENTERPRISEPACK' }] });
+  plan.hold(USER_ADMINISTRATOR, user(userAdmin), 'active');
+  plan.declared.mailboxAdmins.push('user-admin');
+  const exchangeAdmin = plan.addUser('exchange-admin-unregistered', 'notRegistered', {
+    licences: [{ sku: 'EXCHANGESTANDARD' }],
+  });
+  plan.hold(EXCHANGE_ADMINISTRATOR, user(exchangeAdmin), 'active');
+  plan.declared.mailboxAdmins.push('exchange-admin-unregistered');
+  plan.hold(
+    SECURITY_ADMINISTRATOR,
+    user(plan.addUser('security-admin-eligible-no-record', 'noRecord')),
     'eligible',
   );
-  hold(BILLING_ADMINISTRATOR, user(addUser('billing-admin', 'registered')), 'active');
-  hold(AUTHENTICATION_ADMINISTRATOR, user(addUser('authentication-admin', 'registered')), 'active');
-  const twoRoles = addUser('sharepoint-and-application-admin-unregistered', 'notRegistered');
-  hold(SHAREPOINT_ADMINISTRATOR, user(twoRoles), 'active');
-  hold(APPLICATION_ADMINISTRATOR, user(twoRoles), 'active');
-  const guestAdmin = addUser('guest-cloud-app-admin-unregistered', 'notRegistered', { userType: 'Guest' });
-  hold(CLOUD_APPLICATION_ADMINISTRATOR, user(guestAdmin), 'active');
-  const disabledUserAdmin = addUser('user-admin-disabled-no-record', 'noRecord', { accountEnabled: false });
-  hold(USER_ADMINISTRATOR, user(disabledUserAdmin), 'active');
+  const caAdmin = plan.addUser('ca-admin-eligible', 'registered');
+  plan.hold(CONDITIONAL_ACCESS_ADMINISTRATOR, user(caAdmin), 'eligible');
+  plan.hold(CONDITIONAL_ACCESS_ADMINISTRATOR, user(caAdmin), 'active', 'activated');
+  if (p2) plan.declared.justInTimeAdmins.push('ca-admin-eligible');
+  plan.hold(
+    PRIVILEGED_ROLE_ADMINISTRATOR,
+    user(plan.addUser('privileged-role-admin-eligible', 'registered')),
+    'eligible',
+  );
+  // A licence whose mailbox plan is switched off gives no mailbox; the account is also stale (ID-09, high).
+  const billingAdmin = plan.addUser('billing-admin', 'registered', {
+    licences: [{ sku: p2 ? 'SPE_E5' : 'ENTERPRISEPACK', disabledPlans: ['EXCHANGE_S_ENTERPRISE'] }],
+    createdDaysAgo: 700,
+    signIn: { interactive: 150, nonInteractive: 'null', successful: 150 },
+  });
+  plan.hold(BILLING_ADMINISTRATOR, user(billingAdmin), 'active');
+  plan.declared.staleMembers.push('billing-admin');
+  plan.declared.stalePrivileged.push('billing-admin');
+  // Only EXCHANGE_S_FOUNDATION (no mailbox); once synchronised, now cloud-only (false, not null).
+  const authenticationAdmin = plan.addUser('authentication-admin', 'registered', {
+    licences: [{ sku: 'POWER_BI_STANDARD' }, ...(p1 ? [{ sku: 'AAD_PREMIUM' as const }] : [])],
+    onPremisesSyncEnabled: false,
+  });
+  plan.hold(AUTHENTICATION_ADMINISTRATOR, user(authenticationAdmin), 'active', 'timeBound');
+  if (p2) plan.declared.justInTimeAdmins.push('authentication-admin');
+  const twoRoles = plan.addUser('sharepoint-and-application-admin-unregistered', 'notRegistered', {
+    onPremisesSyncEnabled: true,
+  });
+  plan.hold(SHAREPOINT_ADMINISTRATOR, user(twoRoles), 'active');
+  plan.hold(APPLICATION_ADMINISTRATOR, user(twoRoles), 'active');
+  plan.declared.syncedAdmins.push('sharepoint-and-application-admin-unregistered');
+  const guestAdmin = plan.addUser('guest-cloud-app-admin-unregistered', 'notRegistered', {
+    userType: 'Guest',
+  });
+  plan.hold(CLOUD_APPLICATION_ADMINISTRATOR, user(guestAdmin), 'active');
+  // Disabled: a mailbox licence and directory sync, yet never a finding.
+  const disabledUserAdmin = plan.addUser('user-admin-disabled-no-record', 'noRecord', {
+    accountEnabled: false,
+    licences: [{ sku: 'ENTERPRISEPACK' }],
+    onPremisesSyncEnabled: true,
+  });
+  plan.hold(USER_ADMINISTRATOR, user(disabledUserAdmin), 'active');
+}
 
-  const helpdeskSize = 2 + random.below(2);
+function helpdeskGroup(plan: PlanBuilder): void {
+  const helpdeskSize = 2 + plan.random.below(2);
   const helpdeskRegistrations: PlannedRegistration[] = ['registered', 'notRegistered', 'noRecord'];
+  const memberTraits = [
+    { licences: [{ sku: 'ENTERPRISEPACK' as const }] },
+    { onPremisesSyncEnabled: true },
+    {},
+  ];
   const helpdeskMembers = helpdeskRegistrations
     .slice(0, helpdeskSize)
-    .map((registration, k) => addUser(`helpdesk-group-member-${k + 1}`, registration));
-  const helpdesk = makeGroup(
+    .map((registration, k) => plan.addUser(`helpdesk-group-member-${k + 1}`, registration, memberTraits[k]));
+  plan.declared.mailboxAdmins.push('helpdesk-group-member-1');
+  plan.declared.syncedAdmins.push('helpdesk-group-member-2');
+  const helpdesk = plan.makeGroup(
     'helpdesk',
     'Helpdesk Administrators',
     'Role-assignable group holding Helpdesk Administrator',
-    helpdeskMembers,
+    { users: helpdeskMembers, roleAssignable: true },
   );
-  hold(HELPDESK_ADMINISTRATOR, group(helpdesk.key), 'active');
+  plan.hold(HELPDESK_ADMINISTRATOR, groupPrincipal(helpdesk.key), 'active');
+}
 
+function pimAuthenticationGroup(plan: PlanBuilder): void {
   const pimAuthMembers = [
-    addUser('pim-auth-group-member-1', 'registered'),
-    addUser('pim-auth-group-member-2', 'notRegistered'),
+    plan.addUser('pim-auth-group-member-1', 'registered'),
+    plan.addUser('pim-auth-group-member-2', 'notRegistered'),
   ];
-  const pimAuth = makeGroup(
+  const pimAuth = plan.makeGroup(
     'pim-authentication',
     'Authentication Policy Admins (PIM)',
     'Role-assignable group eligible for Privileged Authentication Administrator',
-    pimAuthMembers,
+    { users: pimAuthMembers, roleAssignable: true },
   );
-  hold(PRIVILEGED_AUTHENTICATION_ADMINISTRATOR, group(pimAuth.key), 'eligible');
+  plan.hold(PRIVILEGED_AUTHENTICATION_ADMINISTRATOR, groupPrincipal(pimAuth.key), 'eligible');
+  if (plan.input.p2)
+    plan.declared.justInTimeAdmins.push('pim-auth-group-member-1', 'pim-auth-group-member-2');
+}
 
-  // Non-privileged directory roles: their holders are not privileged users, registered or not.
-  hold(REPORTS_READER, user(addUser('reports-reader-unregistered', 'notRegistered')), 'active');
-  hold(GLOBAL_READER, user(addUser('global-reader', 'registered')), 'active');
-  hold(MESSAGE_CENTER_READER, user(addUser('message-center-reader-no-record', 'noRecord')), 'active');
-
-  return {
-    globalAdminTarget: target,
-    users,
-    groups: [tier0, helpdesk, pimAuth],
-    servicePrincipals,
-    holdings,
-  };
+/** Non-privileged directory roles: their holders are not privileged users, registered, licensed or synced. */
+function nonPrivilegedRoles(plan: PlanBuilder): void {
+  const reportsReader = plan.addUser('reports-reader-unregistered', 'notRegistered', {
+    licences: [{ sku: 'ENTERPRISEPACK' }],
+    onPremisesSyncEnabled: true,
+  });
+  plan.hold(REPORTS_READER, userPrincipal(reportsReader), 'active');
+  plan.hold(GLOBAL_READER, userPrincipal(plan.addUser('global-reader', 'registered')), 'active');
+  plan.hold(
+    MESSAGE_CENTER_READER,
+    userPrincipal(plan.addUser('message-center-reader-no-record', 'noRecord')),
+    'active',
+  );
 }
 
 /** One user's holding of one role, with groups expanded to their direct members. */
@@ -275,6 +309,8 @@ export interface UserRoleHolding {
   userIndex: number;
   roleDefinitionId: string;
   assignment: AssignmentKind;
+  /** Active holdings only. */
+  schedule?: ActiveSchedule;
   /** Key of the role-assignable group the role comes through, if any. */
   viaGroupKey?: string;
 }
@@ -283,12 +319,13 @@ export function userRoleHoldings(plan: AdminPlan): UserRoleHolding[] {
   const groups = new Map(plan.groups.map((g) => [g.key, g]));
   const result: UserRoleHolding[] = [];
   for (const holding of plan.holdings) {
-    const { principal, roleDefinitionId, assignment } = holding;
+    const { principal, roleDefinitionId, assignment, schedule } = holding;
+    const base = { roleDefinitionId, assignment, ...(schedule ? { schedule } : {}) };
     if (principal.kind === 'user') {
-      result.push({ userIndex: principal.userIndex, roleDefinitionId, assignment });
+      result.push({ userIndex: principal.userIndex, ...base });
     } else if (principal.kind === 'group') {
       for (const userIndex of groups.get(principal.groupKey)?.memberIndices ?? []) {
-        result.push({ userIndex, roleDefinitionId, assignment, viaGroupKey: principal.groupKey });
+        result.push({ userIndex, ...base, viaGroupKey: principal.groupKey });
       }
     }
   }

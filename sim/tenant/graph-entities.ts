@@ -1,12 +1,25 @@
 // The JSON shapes of the Graph v1.0 entity types the simulator serves, with each type's property catalogue:
 // every property Graph's CSDL declares (to answer unknown names as Graph does), the ones the simulator models,
 // and the default set returned without $select.
-import type { DirectoryPrincipal, RoleAssignmentRecord, RoleEligibilityRecord } from './directory';
 import type { PlannedGroup, PlannedServicePrincipal } from './admin-plan';
+import type {
+  DirectoryPrincipal,
+  RoleAssignmentInstanceRecord,
+  RoleAssignmentRecord,
+  RoleEligibilityRecord,
+} from './directory';
 import type { SimRegistration } from './registrations';
+import { assignedLicenseResource } from './skus';
 import type { SimUser } from './users';
 
 export type GraphResource = Record<string, unknown>;
+
+// Tenant-level types live in their own file; listed here too so that every catalogue is found in one module.
+export {
+  CONDITIONAL_ACCESS_POLICY_TYPE,
+  SECURITY_DEFAULTS_TYPE,
+  SUBSCRIBED_SKU_TYPE,
+} from './graph-policy-entities';
 
 export interface EntityTypeCatalogue {
   /** Qualified name as Graph's messages use it, e.g. "microsoft.graph.user". */
@@ -37,8 +50,9 @@ export const USER_TYPE: EntityTypeCatalogue = {
     showInAddressList signInActivity signInSessionsValidFromDateTime skills state streetAddress surname usageLocation
     userPrincipalName userType`),
   modelledProperties:
-    words(`id deletedDateTime accountEnabled businessPhones createdDateTime displayName givenName
-    jobTitle mail mailNickname mobilePhone officeLocation preferredLanguage surname userPrincipalName userType`),
+    words(`id deletedDateTime accountEnabled assignedLicenses businessPhones createdDateTime displayName givenName
+    jobTitle mail mailNickname mobilePhone officeLocation onPremisesSyncEnabled preferredLanguage signInActivity
+    surname userPrincipalName userType`),
   // Graph's default user property set (accountEnabled and userType are not in it).
   defaultProperties: words(`businessPhones displayName givenName jobTitle mail mobilePhone officeLocation
     preferredLanguage surname userPrincipalName id`),
@@ -62,6 +76,10 @@ export function userResource(user: SimUser): GraphResource {
     surname: user.surname,
     userPrincipalName: user.userPrincipalName,
     userType: user.userType,
+    assignedLicenses: user.assignedLicenses.map(assignedLicenseResource),
+    onPremisesSyncEnabled: user.onPremisesSyncEnabled,
+    // Only with $select (Graph never returns it by default); null when the user never signed in.
+    signInActivity: user.signInActivity,
   };
 }
 
@@ -94,7 +112,7 @@ export function groupResource(group: PlannedGroup): GraphResource {
     description: group.description,
     displayName: group.displayName,
     groupTypes: [],
-    isAssignableToRole: true,
+    isAssignableToRole: group.isAssignableToRole,
     mail: null,
     mailEnabled: false,
     mailNickname: group.mailNickname,
@@ -230,3 +248,32 @@ export const ROLE_DEFINITION_TYPE: EntityTypeCatalogue = {
   modelledProperties: ROLE_DEFINITION_PROPERTIES,
   defaultProperties: ROLE_DEFINITION_PROPERTIES,
 };
+
+const ROLE_ASSIGNMENT_SCHEDULE_INSTANCE_PROPERTIES =
+  words(`id appScopeId directoryScopeId principalId roleDefinitionId
+  assignmentType endDateTime memberType roleAssignmentOriginId roleAssignmentScheduleId startDateTime`);
+
+export const ROLE_ASSIGNMENT_SCHEDULE_INSTANCE_TYPE: EntityTypeCatalogue = {
+  name: 'microsoft.graph.unifiedRoleAssignmentScheduleInstance',
+  csdlProperties: ROLE_ASSIGNMENT_SCHEDULE_INSTANCE_PROPERTIES,
+  modelledProperties: ROLE_ASSIGNMENT_SCHEDULE_INSTANCE_PROPERTIES,
+  defaultProperties: ROLE_ASSIGNMENT_SCHEDULE_INSTANCE_PROPERTIES,
+};
+
+export function roleAssignmentScheduleInstanceResource(
+  instance: RoleAssignmentInstanceRecord,
+): GraphResource {
+  return {
+    id: instance.id,
+    principalId: instance.principalId,
+    roleDefinitionId: instance.roleDefinitionId,
+    directoryScopeId: '/',
+    appScopeId: null,
+    startDateTime: instance.startDateTime,
+    endDateTime: instance.endDateTime,
+    assignmentType: instance.assignmentType,
+    memberType: instance.memberType,
+    roleAssignmentOriginId: instance.id,
+    roleAssignmentScheduleId: instance.roleAssignmentScheduleId,
+  };
+}

@@ -6,9 +6,25 @@ import { SimDirectory } from './directory';
 import { createGraphHandler, type GraphHandler } from './graph-handler';
 import { tenantIdentifiers } from './ids';
 import { describePopulation, type PopulationDescription } from './population';
+import { REFERENCE_TIME } from './time';
+import type { ConditionalAccessProfile, DeclaredConditionalAccess, PolicyState } from './conditional-access';
 
-export { expectedResults, type GroundTruthSettings } from './ground-truth';
-export type { PopulationDescription, PlannedUserDescription, RoleHoldingDescription } from './population';
+export {
+  expectedIdentityResults,
+  expectedResults,
+  type GroundTruth,
+  type GroundTruthControl,
+  type GroundTruthSettings,
+} from './ground-truth';
+export type {
+  GroupDescription,
+  PopulationDescription,
+  PlannedUserDescription,
+  RoleHoldingDescription,
+} from './population';
+export { REFERENCE_TIME } from './time';
+export type { DeclaredOutcomes } from './admin-plan';
+export type { ConditionalAccessProfile, DeclaredConditionalAccess } from './conditional-access';
 
 /** Every read permission the 16 controls need (Exchange.ManageAsApp applies to Exchange tokens only). */
 export const DEFAULT_GRANTED_PERMISSIONS: readonly string[] = [
@@ -31,9 +47,20 @@ export interface TenantDescription extends PopulationDescription {
   domain: string;
   userCount: number;
   licences: { p1: boolean; p2: boolean };
+  /** "Now" of the generated directory: every date is relative to it (see ground-truth.ts). */
+  referenceTime: string;
+  conditionalAccess: {
+    profile: ConditionalAccessProfile;
+    securityDefaultsEnabled: boolean;
+    policies: Array<{ id: string; displayName: string; state: PolicyState }>;
+    /** What the profile means ID-06, ID-07, ID-08 and ID-10 to give at the full plan (conditional-access.ts). */
+    declared: DeclaredConditionalAccess;
+  };
 }
 
 export interface GeneratedTenant extends SimTenant {
+  /** The reference time every generated date is relative to: the "now" of the ground truth. */
+  readonly referenceTime: string;
   /** The admin plan resolved to users: who is privileged, how, enabled, registered. */
   describe(): TenantDescription;
 }
@@ -69,16 +96,24 @@ export function createSimTenant(options: SimTenantOptions): GeneratedTenant {
     seed: normalized.seed,
     users: normalized.users,
     domain,
+    p1: normalized.licences.p1,
     p2: normalized.licences.p2,
     scanningAppId: clientId,
   });
-  const graph: GraphHandler = createGraphHandler({ directory, tenantId, licences: normalized.licences });
+  const graph: GraphHandler = createGraphHandler({
+    directory,
+    tenantId,
+    tenantName: normalized.name,
+    seed: normalized.seed,
+    licences: normalized.licences,
+  });
 
   return {
     options: normalized,
     tenantId,
     clientId,
     domain,
+    referenceTime: REFERENCE_TIME,
     handleGraph: (req: SimRequest, claims: AccessTokenClaims): SimResponse => graph(req, claims),
     describe: (): TenantDescription => ({
       name: normalized.name,
@@ -87,6 +122,17 @@ export function createSimTenant(options: SimTenantOptions): GeneratedTenant {
       domain,
       userCount: normalized.users,
       licences: { ...normalized.licences },
+      referenceTime: REFERENCE_TIME,
+      conditionalAccess: {
+        profile: directory.conditionalAccess.profile,
+        securityDefaultsEnabled: directory.conditionalAccess.securityDefaultsEnabled,
+        policies: directory.conditionalAccess.policies.map(({ id, displayName, state }) => ({
+          id,
+          displayName,
+          state,
+        })),
+        declared: structuredClone(directory.conditionalAccess.declared),
+      },
       ...describePopulation(directory),
     }),
   };

@@ -72,7 +72,8 @@ export function generateRegistration(
     ...(isMfaRegistered ? mfaChoice.methods : []),
     ...(hasEmailMethod ? ['email'] : []),
   ];
-  const created = Date.parse(user.createdDateTime);
+  // A null createdDateTime is an old account: the update date alone decides.
+  const created = user.createdDateTime === null ? 0 : Date.parse(user.createdDateTime);
   const updated = Math.max(created, REFERENCE_TIME_MS - daysSinceUpdate * DAY_MS - secondOfDay * 1000);
   return {
     isAdmin,

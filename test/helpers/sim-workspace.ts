@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { stringify } from 'yaml';
 import { startSim, type SimHandle, type SimOptions } from '../../sim';
+import { createGraphRequestAudit, type GraphRequestAudit } from '../../sim/graph-metadata';
 import { simConfigDocument } from '../../src/cli/demo/demo-config';
 import { loadConfig } from '../../src/config/load-config';
 import type { Config } from '../../src/config/schema';
@@ -13,6 +14,8 @@ import { deleteKeys, REDIS_URL, uniquePrefix } from './redis-keys';
 /** sim/ plus a crw configuration pointing at it, a private Redis prefix and a temporary report store. */
 export interface SimWorkspace {
   sim: SimHandle;
+  /** Every Graph request the project's clients sent, checked against Graph's metadata (CSDL). */
+  graphAudit: GraphRequestAudit;
   dir: string;
   configPath: string;
   config: Config;
@@ -30,7 +33,11 @@ export async function openSimWorkspace(
   simOptions: SimOptions,
   configOptions: { shutdownGraceSeconds?: number } = {},
 ): Promise<SimWorkspace> {
-  const sim = await startSim(simOptions);
+  const graphAudit = createGraphRequestAudit();
+  const sim = await startSim({
+    ...simOptions,
+    onGraphRequest: (method, url, body) => graphAudit.record(method, url, body),
+  });
   const dir = mkdtempSync(path.join(tmpdir(), `crw-${label}-`));
   const prefix = uniquePrefix(label);
   const configPath = path.join(dir, 'crw.yaml');
@@ -60,6 +67,7 @@ export async function openSimWorkspace(
   const logger = createLogger({ level: 'debug', name: label }, sink);
   return {
     sim,
+    graphAudit,
     dir,
     configPath,
     config,
