@@ -110,7 +110,20 @@ async function batchAll(
 const median = (values: number[]): number =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
+/** Peak resident set size of this process (sim and bench client together), sampled every 50 ms. */
+function trackPeakRss(): { stop(): number } {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return Math.max(peak, process.memoryUsage().rss);
+    },
+  };
+}
+
 async function main(): Promise<void> {
+  const rss = trackPeakRss();
   const sim = await startSim({ tenants: [{ name: TENANT, seed: 1, users: USERS, credential: 'secret' }] });
   const ca = readFileSync(sim.ready.caFile, 'utf8');
   const agent = new https.Agent({ keepAlive: true, maxSockets: BATCH_CONCURRENCY, ca });
@@ -151,12 +164,15 @@ async function main(): Promise<void> {
       note = `no $batch: ${note}`;
       console.log(`$batch: not measured, ${note}`);
     }
+    const peakRssMB = Math.round(rss.stop() / 2 ** 20);
+    console.log(`peak RSS of sim + client: ${peakRssMB} MB`);
     console.log(
       JSON.stringify({
         bench: 'sim-raw',
         users: USERS,
         usersPerSecond,
         batchItemsPerSecond,
+        peakRssMB,
         node: process.version,
         cpus: os.cpus().length,
         ...(note !== undefined && { note }),

@@ -53,18 +53,41 @@ export function readQueryOptions(
 /** The properties to return: canonical CSDL names, in request order; the type's default set without $select. */
 export function selectedProperties(select: string | undefined, type: EntityTypeCatalogue): readonly string[] {
   if (select === undefined) return type.defaultProperties;
-  const names = select.split(',').map((name) => name.trim());
+  // Every page of a listing repeats the same $select: resolve each (type, $select) once.
+  const cache = selectionCache(type);
+  const cached = cache.resolved.get(select);
+  if (cached) return cached;
   const result: string[] = [];
-  for (const name of names) {
+  for (const name of select.split(',').map((part) => part.trim())) {
     // Graph matches property names case-insensitively and answers with the declared spelling.
-    const declared = type.csdlProperties.find((property) => property.toLowerCase() === name.toLowerCase());
+    const declared = cache.declaredByLowerCase.get(name.toLowerCase());
     if (!declared) throw badRequest(`Could not find a property named '${name}' on type '${type.name}'.`);
     if (!type.modelledProperties.includes(declared)) {
       throw notSimulated(`property '${declared}' of ${type.name} is not modelled yet.`);
     }
     if (!result.includes(declared)) result.push(declared);
   }
+  if (cache.resolved.size < 256) cache.resolved.set(select, result);
   return result;
+}
+
+interface SelectionCache {
+  declaredByLowerCase: Map<string, string>;
+  resolved: Map<string, readonly string[]>;
+}
+
+const selectionCaches = new WeakMap<EntityTypeCatalogue, SelectionCache>();
+
+function selectionCache(type: EntityTypeCatalogue): SelectionCache {
+  let cache = selectionCaches.get(type);
+  if (!cache) {
+    cache = {
+      declaredByLowerCase: new Map(type.csdlProperties.map((property) => [property.toLowerCase(), property])),
+      resolved: new Map(),
+    };
+    selectionCaches.set(type, cache);
+  }
+  return cache;
 }
 
 export function project(resource: GraphResource, properties: readonly string[]): GraphResource {
