@@ -80,9 +80,13 @@ export async function openSimWorkspace(
       return write(document);
     },
     close: async () => {
+      // Every Graph request the project's clients sent during the test must exist in Graph's metadata.
+      const problems = graphAudit.problems();
       await sim.stop();
       await deleteKeys(prefix);
       rmSync(dir, { recursive: true, force: true });
+      if (problems.length > 0)
+        throw new Error(`Graph requests not in Graph's metadata:\n${problems.join('\n')}`);
     },
   };
 }
