@@ -38,9 +38,27 @@ export interface WorkbookLayout {
   sheets: SheetSpec[];
 }
 
+/**
+ * Something the compliance officer should know about the run itself rather than the tenant: a credential that
+ * expires soon, permissions missing or beyond what the controls need. Shown in the Summary, not in results.json.
+ */
+export interface ReportNotice {
+  kind: 'credential-expiry' | 'missing-permission' | 'excess-permission';
+  message: string;
+}
+
+const NOTICE_LABELS: Record<ReportNotice['kind'], string> = {
+  'credential-expiry': 'Warning: credential expiry',
+  'missing-permission': 'Warning: missing permission',
+  'excess-permission': 'Warning: excess permission',
+};
+
 const SEVERITY_RANK: Record<Severity, number> = { high: 0, medium: 1, low: 2 };
 
-export function buildWorkbookLayout(results: RunResults): WorkbookLayout {
+export function buildWorkbookLayout(
+  results: RunResults,
+  notices: readonly ReportNotice[] = [],
+): WorkbookLayout {
   return {
     properties: {
       title: `Compliance report: ${results.tenant.name} (${results.startedAt.slice(0, 10)})`,
@@ -48,7 +66,7 @@ export function buildWorkbookLayout(results: RunResults): WorkbookLayout {
       // The run's end, not the wall clock, so that the layout is a pure function of the results.
       created: new Date(results.finishedAt),
     },
-    sheets: [summarySheet(results), findingsSheet(results)],
+    sheets: [summarySheet(results, notices), findingsSheet(results)],
   };
 }
 
@@ -58,7 +76,7 @@ export function complianceScore(results: RunResults): number | null {
   return evaluated === 0 ? null : results.summary.pass / evaluated;
 }
 
-export function summarySheet(results: RunResults): SheetSpec {
+export function summarySheet(results: RunResults, notices: readonly ReportNotice[] = []): SheetSpec {
   const score = complianceScore(results);
   const { summary } = results;
   return {
@@ -77,6 +95,7 @@ export function summarySheet(results: RunResults): SheetSpec {
       { label: 'Controls in error', value: summary.error },
       { label: 'Controls skipped', value: summary.skipped },
       { label: 'Findings', value: summary.findings },
+      ...notices.map((notice) => ({ label: NOTICE_LABELS[notice.kind], value: notice.message })),
     ],
     columns: [
       { header: 'Control', width: 26, kind: 'text' },

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 
 import type { RunResults } from '../controls/types';
 import { runDirectory } from './run-paths';
-import { buildWorkbookLayout } from './workbook-layout';
+import { buildWorkbookLayout, type ReportNotice } from './workbook-layout';
 import { ReportWriteError, syncToDisk, temporaryPathFor, writeWorkbook } from './write-workbook';
 
 export const WORKBOOK_FILE = 'report.xlsx';
@@ -19,7 +19,11 @@ export interface RunReportPaths {
   resultsPath: string;
 }
 
-export async function writeRunReport(reportsDir: string, results: RunResults): Promise<RunReportPaths> {
+export async function writeRunReport(
+  reportsDir: string,
+  results: RunResults,
+  notices: readonly ReportNotice[] = [],
+): Promise<RunReportPaths> {
   const directory = runDirectory(reportsDir, results.tenant.name, new Date(results.startedAt), results.runId);
   const workbookPath = path.join(directory, WORKBOOK_FILE);
   const resultsPath = path.join(directory, RESULTS_FILE);
@@ -32,7 +36,7 @@ export async function writeRunReport(reportsDir: string, results: RunResults): P
   }
 
   try {
-    await writeWorkbook(workbookPath, buildWorkbookLayout(results));
+    await writeWorkbook(workbookPath, buildWorkbookLayout(results, notices));
     await writeJsonAtomically(resultsPath, results);
   } catch (error) {
     await fs.promises.rm(workbookPath, { force: true }).catch(() => undefined);
