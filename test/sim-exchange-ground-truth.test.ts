@@ -4,33 +4,14 @@ import { createExchangeHandler, type ExchangeHandler } from '../sim/exchange/han
 import { EXCHANGE_RESOURCE, GRAPH_RESOURCE } from '../sim/identity/resources';
 import { MailStore } from '../sim/mail/store';
 import { expectedExchangeControls } from '../sim/tenant/ground-truth-exchange';
-import { tenantIdentifiers } from '../sim/tenant/ids';
 import { mailboxDirectoryOf } from '../sim/tenant/mailboxes';
 import { handleMailboxGraph } from '../sim/tenant/mailboxes-graph';
 import { EXCHANGE_PLAN_BY_SEED_MOD_6 } from '../sim/tenant/mailboxes-plan';
 import type { AccessTokenClaims, ExpectedControl, SimResponse, SimTenant } from '../sim/types';
+import { stubTenant } from './helpers/sim-fixtures';
 
 const ORIGIN = 'https://127.0.0.1:8443';
 type Json = Record<string, unknown>;
-
-function stubTenant(seed: number, users = 200): SimTenant {
-  const name = `tenant${seed}`;
-  const ids = tenantIdentifiers(name, seed);
-  return {
-    options: {
-      name,
-      seed,
-      users,
-      credential: 'secret',
-      licences: { p1: true, p2: true },
-      grantedPermissions: [],
-    },
-    tenantId: ids.tenantId,
-    clientId: ids.clientId,
-    domain: ids.domain,
-    handleGraph: () => ({ status: 501 }),
-  };
-}
 
 function claimsFor(tenant: SimTenant, aud: string, roles: string[]): AccessTokenClaims {
   return {

@@ -3,31 +3,12 @@ import { createExchangeHandler, type ExchangeHandler } from '../sim/exchange/han
 import { INTERNAL_EXCEPTION_PROPERTY } from '../sim/exchange/errors';
 import type { AccessTokenCheck } from '../sim/identity/access-tokens';
 import { EXCHANGE_RESOURCE } from '../sim/identity/resources';
-import { tenantIdentifiers } from '../sim/tenant/ids';
 import { MailboxDirectory, userHasMailbox } from '../sim/tenant/mailboxes';
 import type { AccessTokenClaims, SimResponse, SimTenant } from '../sim/types';
+import { stubTenant } from './helpers/sim-fixtures';
 
 const ORIGIN = 'https://127.0.0.1:8443';
 type Json = Record<string, unknown>;
-
-function stubTenant(seed: number, users = 200): SimTenant {
-  const name = `tenant${seed}`;
-  const ids = tenantIdentifiers(name, seed);
-  return {
-    options: {
-      name,
-      seed,
-      users,
-      credential: 'secret',
-      licences: { p1: true, p2: true },
-      grantedPermissions: [],
-    },
-    tenantId: ids.tenantId,
-    clientId: ids.clientId,
-    domain: ids.domain,
-    handleGraph: () => ({ status: 501 }),
-  };
-}
 
 /** Tokens of the stand-in verify function: "good", "noroles", "graphroles", "foreign" (another tenant). */
 function exchangeFor(...tenants: SimTenant[]): { handler: ExchangeHandler; calls: string[] } {

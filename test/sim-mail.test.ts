@@ -4,34 +4,15 @@ import { randomBytes } from 'node:crypto';
 import { GRAPH_RESOURCE } from '../sim/identity/resources';
 import { handleMailUpload, isMailUploadPath } from '../sim/mail/upload';
 import { MailStore } from '../sim/mail/store';
-import { tenantIdentifiers } from '../sim/tenant/ids';
 import { mailboxDirectoryOf, userHasMailbox } from '../sim/tenant/mailboxes';
 import { handleMailboxGraph } from '../sim/tenant/mailboxes-graph';
 import { HOSTILE_RULE_NAMES } from '../sim/tenant/mailboxes-rules';
 import type { AccessTokenClaims, SimResponse, SimTenant } from '../sim/types';
+import { stubTenant } from './helpers/sim-fixtures';
 
 const ORIGIN = 'https://127.0.0.1:8443';
 type Json = Record<string, unknown>;
 const ALL_ROLES = ['MailboxSettings.Read', 'Mail.Send', 'Mail.ReadWrite'];
-
-function stubTenant(seed: number, users = 200): SimTenant {
-  const name = `tenant${seed}`;
-  const ids = tenantIdentifiers(name, seed);
-  return {
-    options: {
-      name,
-      seed,
-      users,
-      credential: 'secret',
-      licences: { p1: true, p2: true },
-      grantedPermissions: [],
-    },
-    tenantId: ids.tenantId,
-    clientId: ids.clientId,
-    domain: ids.domain,
-    handleGraph: () => ({ status: 501 }),
-  };
-}
 
 function claimsFor(tenant: SimTenant, roles: readonly string[]): AccessTokenClaims {
   return {

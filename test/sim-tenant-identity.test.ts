@@ -22,6 +22,7 @@ import {
   GLOBAL_ADMINISTRATOR,
 } from '../sim/tenant/role-definitions';
 import { SKUS } from '../sim/tenant/skus';
+import { graphClaimsFor } from './helpers/sim-fixtures';
 
 const ORIGIN = 'https://127.0.0.1:8443';
 const DAY_MS = 86_400_000;
@@ -43,17 +44,7 @@ function tenantOf(
 }
 
 function claimsFor(tenant: GeneratedTenant, roles: readonly string[]): AccessTokenClaims {
-  return {
-    aud: 'https://graph.microsoft.com',
-    iss: `https://sts.windows.net/${tenant.tenantId}/`,
-    tid: tenant.tenantId,
-    appid: tenant.clientId,
-    oid: '00000000-0000-4000-8000-000000000001',
-    roles: [...roles],
-    iat: 0,
-    nbf: 0,
-    exp: 4102444800,
-  };
+  return graphClaimsFor(tenant, roles);
 }
 
 async function call(

@@ -11,6 +11,7 @@ import {
   REPORTS_READER,
   DEFAULT_PRIVILEGED_ROLE_IDS,
 } from '../sim/tenant/role-definitions';
+import { graphClaimsFor } from './helpers/sim-fixtures';
 
 const ORIGIN = 'https://127.0.0.1:8443';
 const GA = GLOBAL_ADMINISTRATOR;
@@ -29,17 +30,7 @@ function claimsFor(
   tenant: GeneratedTenant,
   roles: readonly string[] = DEFAULT_GRANTED_PERMISSIONS,
 ): AccessTokenClaims {
-  return {
-    aud: 'https://graph.microsoft.com',
-    iss: `https://sts.windows.net/${tenant.tenantId}/`,
-    tid: tenant.tenantId,
-    appid: tenant.clientId,
-    oid: '00000000-0000-4000-8000-000000000001',
-    roles: [...roles],
-    iat: 0,
-    nbf: 0,
-    exp: 4102444800,
-  };
+  return graphClaimsFor(tenant, roles);
 }
 
 async function call(
