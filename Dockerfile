@@ -23,6 +23,8 @@ COPY package.json ./
 RUN mkdir -p /var/lib/crw/reports && chown -R node:node /var/lib/crw
 USER node
 VOLUME ["/var/lib/crw/reports"]
+# /metrics, /healthz, /readyz of `crw worker` (worker.httpPort, env CRW_HTTP_PORT).
+EXPOSE 9464
 ENTRYPOINT ["node", "dist/src/cli/main.js"]
 CMD ["worker"]
 # SIGTERM: the worker stops taking jobs and waits worker.shutdownGraceSeconds for running scans; give Docker

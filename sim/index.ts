@@ -25,6 +25,7 @@ import { createGraphHandler } from './graph-gateway';
 import { MailStore } from './mail/store';
 import { handleMailUpload, isMailUploadPath } from './mail/upload';
 import { startHttpServer, type SimHandler, type SimHttpServer } from './http-server';
+import { createSelfSignedCertificate, type CertificateWithKey } from './ca';
 import { AccessTokenService } from './identity/access-tokens';
 import { AppRegistry, createClientSecret } from './identity/app-registrations';
 import { entraError } from './identity/entra-errors';
@@ -79,6 +80,11 @@ export interface SimHandle extends SimControls {
   tenant(name: string): SimTenant;
   /** Latest value of a Key Vault item (for tests that check a secret never leaks). */
   keyVaultItemValue(name: string): string | undefined;
+  /**
+   * A new self-signed certificate registered on the worker app (operator tenant) next to its secret, for tests of
+   * certificate sign-in by the worker itself. Returns the certificate and its private key (PEM).
+   */
+  addWorkerAppCertificate(): Promise<CertificateWithKey>;
   /** Graph's check of a bearer header: the claims, or Graph's ready 401 response. */
   verifyAccessToken(
     authorizationHeader: string | undefined,
@@ -319,6 +325,15 @@ async function startSimIn(
     ready,
     tenant: (name) => entry(name).tenant,
     keyVaultItemValue: (name) => store.latest(name)?.value,
+    addWorkerAppCertificate: async () => {
+      const certificate = await createSelfSignedCertificate('crw-worker');
+      registry.addCredential(
+        workerApp,
+        { type: 'certificate', certificatePem: certificate.certificatePem },
+        { keepOld: true },
+      );
+      return certificate;
+    },
     verifyAccessToken: (header, audience, nowMs) => tokens.verifyAccessToken(header, audience, nowMs),
     stop: () => {
       stopped ??= (async () => {

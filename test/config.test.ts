@@ -58,10 +58,23 @@ describe('valid configuration', () => {
       redis: { url: 'redis://127.0.0.1:6379', prefix: 'crw' },
       reports: { dir: path.join(tmp, 'reports') },
       log: { level: 'info' },
-      worker: { concurrency: 2, attempts: 3, backoffSeconds: 30, shutdownGraceSeconds: 60 },
+      worker: {
+        concurrency: 2,
+        attempts: 3,
+        backoffSeconds: 30,
+        shutdownGraceSeconds: 60,
+        httpPort: 9464,
+        httpHost: '0.0.0.0',
+      },
       cloud: { name: 'public', ...CLOUD_PRESETS.public, keyVaultChallengeResourceCheck: true },
       keyVault: { url: 'https://myvault.vault.azure.net' },
       workerIdentity: { type: 'managedIdentity' },
+      credentials: {
+        cacheTtlHours: 8,
+        expiryWarningDays: 30,
+        keyVaultRetries: 5,
+        keyVaultRetryDelaySeconds: 1,
+      },
       tenants: [
         {
           name: 'contoso',
@@ -117,6 +130,7 @@ describe('valid configuration', () => {
       CRW_REPORTS_DIR: '/srv/reports',
       CRW_LOG_LEVEL: 'debug',
       CRW_WORKER_CONCURRENCY: '8',
+      CRW_HTTP_PORT: '0',
       CRW_CA_FILE: caFile,
       CRW_KEYVAULT_URL: 'https://other.vault.azure.net/',
       CRW_UNRELATED: 'x',
@@ -126,6 +140,7 @@ describe('valid configuration', () => {
     expect(config.reports.dir).toBe(path.resolve('/srv/reports'));
     expect(config.log.level).toBe('debug');
     expect(config.worker.concurrency).toBe(8);
+    expect(config.worker.httpPort).toBe(0);
     expect(config.cloud.caFile).toBe(caFile);
     expect(config.keyVault.url).toBe('https://other.vault.azure.net');
   });
@@ -374,7 +389,7 @@ describe('configuration errors name the file, the field and the problem', () => 
     const error = configError(MINIMAL + 'mail:\n  to: x@y.z\n');
     expect(error.message).toBe(
       "crw.yaml: mail: unknown field 'mail' (known fields: redis, reports, log, worker, cloud, keyVault, " +
-        'workerIdentity, tenants)',
+        'workerIdentity, credentials, tenants)',
     );
   });
 

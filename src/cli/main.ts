@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { demoCommand } from './demo/demo-command';
 import { enqueueCommand } from './commands/enqueue';
 import { scanCommand } from './commands/scan';
+import { secretsCheckCommand } from './commands/secrets-check';
 import { scheduleApplyCommand, scheduleListCommand, scheduleRemoveCommand } from './commands/schedule';
 import { workerCommand } from './commands/worker';
 import { EXIT, runAction } from './exit-codes';
@@ -58,6 +59,16 @@ schedule
   .description('remove schedulers (all, or of one tenant)')
   .option('-t, --tenant <name>', 'only this tenant')
   .action((opts: { tenant?: string }) => runAction(() => scheduleRemoveCommand({ ...globals(), ...opts })));
+
+program
+  .command('secrets')
+  .description("check the tenants' credentials and app permissions")
+  .command('check')
+  .description(
+    'per tenant: Key Vault item, tokens for Graph and Exchange, permissions granted versus needed per control; exit 0 only when every selected control can run',
+  )
+  .option('-t, --tenant <name>', 'only this tenant')
+  .action((opts: { tenant?: string }) => runAction(() => secretsCheckCommand({ ...globals(), ...opts })));
 
 program
   .command('demo')

@@ -1,4 +1,4 @@
-import type { TokenCredential } from '@azure/identity';
+import type { GetTokenOptions, TokenCredential } from '@azure/identity';
 import { GraphError, parseGraphError } from './graph-error';
 import { HttpTransportError, type HttpClient, type HttpResponse } from './http-client';
 import { retryDelayMs, sleep } from './retry-delay';
@@ -8,12 +8,20 @@ export interface GraphClientOptions {
   baseUrl: string;
   /** Token audience, e.g. https://graph.microsoft.com. */
   resource: string;
-  credential: TokenCredential;
+  credential: GraphTokenCredential;
   http: HttpClient;
   maxRetries?: number;
   sleepMs?: (ms: number) => Promise<void>;
   /** Stops paging and retrying when aborted (worker shutdown hands the job back). */
   signal?: AbortSignal;
+}
+
+/**
+ * Where Graph tokens come from. `renewTokens`, when the credential has it, drops cached tokens so that the next
+ * getToken asks the token endpoint: MSAL would otherwise hand out the same cached token that Graph just refused.
+ */
+export interface GraphTokenCredential extends TokenCredential {
+  renewTokens?(rejectedToken?: string): void;
 }
 
 interface GraphPage<T> {
@@ -80,10 +88,12 @@ export class GraphClient {
 
   private async send(url: string): Promise<HttpResponse> {
     let refreshedAfter401 = false;
+    let tokenOptions: GetTokenOptions = {};
     const { signal } = this.options;
     for (let attempt = 0; ; attempt++) {
       signal?.throwIfAborted();
-      const token = await this.options.credential.getToken(this.scope);
+      const token = await this.options.credential.getToken(this.scope, tokenOptions);
+      tokenOptions = {}; // claims are asked for once; the new token is then in the credential's cache
       if (!token) throw new GraphError(0, 'NoToken', displayPath(url), 'the credential returned no token');
       let res: HttpResponse;
       try {
@@ -102,8 +112,13 @@ export class GraphClient {
       }
       if (res.status >= 200 && res.status < 300) return res;
       if (res.status === 401 && !refreshedAfter401) {
-        // Expired or revoked token: get a fresh one and retry this request once.
+        // Expired or revoked token: get a genuinely new one and retry this request once. A CAE challenge names
+        // the claims the new token must carry (asking with claims bypasses the token cache); otherwise the
+        // credential drops its cached tokens.
         refreshedAfter401 = true;
+        const claims = challengeClaims(res.headers['www-authenticate']);
+        if (claims !== undefined) tokenOptions = { claims };
+        else this.options.credential.renewTokens?.(token.token);
         continue;
       }
       if (RETRIABLE_STATUS.has(res.status) && attempt < this.maxRetries) {
@@ -113,6 +128,16 @@ export class GraphClient {
       throw parseGraphError(res.status, displayPath(url), res.body);
     }
   }
+}
+
+/** The decoded `claims` of a CAE challenge (`WWW-Authenticate: Bearer …, error="insufficient_claims", claims="<base64>"`). */
+export function challengeClaims(header: string | string[] | undefined): string | undefined {
+  const value = Array.isArray(header) ? header.join(', ') : header;
+  if (value === undefined || !/error="insufficient_claims"/i.test(value)) return undefined;
+  const encoded = /claims="([^"]+)"/i.exec(value)?.[1];
+  if (encoded === undefined) return undefined;
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+  return decoded.trim().startsWith('{') ? decoded : undefined;
 }
 
 /** Path and query of a URL, for messages (never the host's credentials; Graph URLs carry none). */

@@ -12,21 +12,34 @@ export interface TenantSnapshot {
   registrations: Collected<Map<string, RegistrationRecord>>;
 }
 
+export type SnapshotPart = keyof TenantSnapshot;
+
+export const ALL_SNAPSHOT_PARTS: ReadonlySet<SnapshotPart> = new Set(['privilegedAccess', 'registrations']);
+
+const NOT_NEEDED = 'not collected: no control that can run in this scan needs it';
+
 /**
  * Collects the data the identity controls need. A refusal that only affects some controls (missing permission,
  * missing licence, unsupported request) becomes a `Collected` error for those controls; throttling, outages
- * and token failures propagate so that the job is retried as a whole.
+ * and token failures propagate so that the job is retried as a whole. Parts not in `parts` are not requested
+ * (their controls are blocked anyway: asking Graph would only collect 403s).
  */
 export async function collectTenantSnapshot(
   graph: GraphClient,
   privilegedRoleIds: readonly string[],
   progress: ProgressSink,
+  parts: ReadonlySet<SnapshotPart> = ALL_SNAPSHOT_PARTS,
 ): Promise<TenantSnapshot> {
-  const privilegedAccess = await collected(() => collectPrivilegedAccess(graph, privilegedRoleIds, progress));
+  // Registrations are read for the privileged users only, so they need privileged access first.
+  const privilegedAccess: Collected<PrivilegedAccess> =
+    parts.has('privilegedAccess') || parts.has('registrations')
+      ? await collected(() => collectPrivilegedAccess(graph, privilegedRoleIds, progress))
+      : { ok: false, reason: NOT_NEEDED };
   const wanted = privilegedAccess.ok ? new Set(privilegedAccess.value.users.map((u) => u.id)) : null;
-  const registrations: Collected<Map<string, RegistrationRecord>> = wanted
-    ? await collected(() => collectRegistrations(graph, wanted, progress))
-    : { ok: false, reason: 'privileged users could not be read' };
+  let registrations: Collected<Map<string, RegistrationRecord>>;
+  if (!parts.has('registrations')) registrations = { ok: false, reason: NOT_NEEDED };
+  else if (wanted) registrations = await collected(() => collectRegistrations(graph, wanted, progress));
+  else registrations = { ok: false, reason: 'privileged users could not be read' };
   return { privilegedAccess, registrations };
 }
 

@@ -24,7 +24,7 @@ export interface EnvOverride {
   readonly name: string;
   /** [section, field] in the config file. */
   readonly field: readonly [string, string];
-  readonly kind: 'text' | 'path' | 'positiveInteger';
+  readonly kind: 'text' | 'path' | 'positiveInteger' | 'nonNegativeInteger';
 }
 
 /** Deployment settings that the environment may override. Empty values count as unset. */
@@ -34,6 +34,7 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
   { name: 'CRW_REPORTS_DIR', field: ['reports', 'dir'], kind: 'path' },
   { name: 'CRW_LOG_LEVEL', field: ['log', 'level'], kind: 'text' },
   { name: 'CRW_WORKER_CONCURRENCY', field: ['worker', 'concurrency'], kind: 'positiveInteger' },
+  { name: 'CRW_HTTP_PORT', field: ['worker', 'httpPort'], kind: 'nonNegativeInteger' },
   { name: 'CRW_CA_FILE', field: ['cloud', 'caFile'], kind: 'path' },
   { name: 'CRW_KEYVAULT_URL', field: ['keyVault', 'url'], kind: 'text' },
 ];
@@ -152,12 +153,14 @@ function applyEnvOverrides(
     const [section, field] = override.field;
     const fieldPath = `${section}.${field}`;
     let value: string | number = text.trim();
-    if (override.kind === 'positiveInteger') {
-      if (!/^\d+$/.test(value) || Number(value) < 1) {
+    if (override.kind === 'positiveInteger' || override.kind === 'nonNegativeInteger') {
+      const min = override.kind === 'positiveInteger' ? 1 : 0;
+      if (!/^\d+$/.test(value) || Number(value) < min) {
+        const expected = min === 1 ? 'a positive integer' : 'a whole number (0 or more)';
         issues.push({
           file,
           fieldPath,
-          problem: `${override.name}=${quoteValue(text)}: expected a positive integer`,
+          problem: `${override.name}=${quoteValue(text)}: expected ${expected}`,
         });
         continue;
       }

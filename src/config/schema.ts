@@ -33,6 +33,10 @@ export interface WorkerConfig {
   readonly backoffSeconds: number;
   /** How long SIGTERM waits for running scans before handing them back to the queue. */
   readonly shutdownGraceSeconds: number;
+  /** Port of /metrics, /healthz and /readyz; 0 = no HTTP server. */
+  readonly httpPort: number;
+  /** Address the HTTP server listens on; all interfaces by default, for Prometheus and probes in containers. */
+  readonly httpHost: string;
 }
 
 export interface CloudConfig extends CloudEndpoints {
@@ -47,9 +51,19 @@ export interface KeyVaultConfig {
   readonly url: string;
 }
 
-/** How the worker itself authenticates to Key Vault. */
+/**
+ * How the worker itself authenticates to Key Vault. Every type uses cloud.authorityHost and cloud.caFile (except
+ * azureCli, which uses the Azure CLI's own cloud setting); none puts a secret in this file.
+ */
 export type WorkerIdentityConfig =
+  /** System-assigned, or user-assigned when clientId is set; the endpoint comes from the platform. */
   | { readonly type: 'managedIdentity'; readonly clientId?: string }
+  /** AKS workload identity: AZURE_FEDERATED_TOKEN_FILE, and AZURE_TENANT_ID / AZURE_CLIENT_ID unless set here. */
+  | { readonly type: 'workloadIdentity'; readonly tenantId?: string; readonly clientId?: string }
+  /** EnvironmentCredential's variables: AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH. */
+  | { readonly type: 'environment' }
+  /** Development only: the account signed in with `az login`. */
+  | { readonly type: 'azureCli'; readonly tenantId?: string }
   | {
       readonly type: 'clientSecret';
       readonly tenantId: string;
@@ -58,6 +72,18 @@ export type WorkerIdentityConfig =
       readonly clientSecretEnv: string;
     }
   | { readonly type: 'default'; readonly tenantId?: string; readonly clientId?: string };
+
+/** Tenant credentials read from Key Vault: caching, expiry warnings, retries of Key Vault reads. */
+export interface CredentialsConfig {
+  /** How long a credential read from Key Vault is reused; a rejected credential is re-read at once. */
+  readonly cacheTtlHours: number;
+  /** Warn (log, metric, report Summary) when the Key Vault item expires within this many days; 0 = never. */
+  readonly expiryWarningDays: number;
+  /** Retries of a throttled (429) or failed (5xx, connection error) Key Vault read inside the job. */
+  readonly keyVaultRetries: number;
+  /** First retry delay, doubled on each retry (1, 2, 4, 8, 16 s); a Retry-After from Key Vault wins. */
+  readonly keyVaultRetryDelaySeconds: number;
+}
 
 export interface ScheduleConfig {
   readonly name: string;
@@ -101,6 +127,7 @@ export interface Config {
   readonly cloud: CloudConfig;
   readonly keyVault: KeyVaultConfig;
   readonly workerIdentity: WorkerIdentityConfig;
+  readonly credentials: CredentialsConfig;
   readonly tenants: readonly TenantConfig[];
 }
 
@@ -391,7 +418,24 @@ const workerIdentitySchema = z.discriminatedUnion('type', [
     tenantId: guid('Directory (tenant) ID').optional(),
     clientId: guid('client ID of the user-assigned managed identity').optional(),
   }),
+  strict({
+    type: z.literal('workloadIdentity'),
+    tenantId: guid('Directory (tenant) ID; default: env AZURE_TENANT_ID').optional(),
+    clientId: guid('client ID of the federated identity; default: env AZURE_CLIENT_ID').optional(),
+  }),
+  strict({ type: z.literal('environment') }),
+  strict({
+    type: z.literal('azureCli'),
+    tenantId: guid('Directory (tenant) ID to request tokens from').optional(),
+  }),
 ]);
+
+const credentialsSchema = strict({
+  cacheTtlHours: z.number().positive({ error: 'must be more than 0 (hours)' }).default(8),
+  expiryWarningDays: nonNegativeInt.default(30),
+  keyVaultRetries: nonNegativeInt.max(10).default(5),
+  keyVaultRetryDelaySeconds: z.number().min(0).max(60).default(1),
+});
 
 export const configSchema = strict({
   redis: strict({
@@ -410,10 +454,16 @@ export const configSchema = strict({
     attempts: positiveInt.default(3),
     backoffSeconds: nonNegativeInt.default(30),
     shutdownGraceSeconds: nonNegativeInt.default(60),
+    httpPort: nonNegativeInt.max(65535).default(9464),
+    httpHost: z
+      .string()
+      .min(1, { error: 'must not be empty (e.g. 0.0.0.0 or 127.0.0.1)' })
+      .default('0.0.0.0'),
   }).prefault({}),
   cloud: cloudSchema.prefault({}),
   keyVault: strict({ url: httpsUrl() }),
   workerIdentity: workerIdentitySchema.prefault({ type: 'managedIdentity' }),
+  credentials: credentialsSchema.prefault({}),
   tenants: z
     .array(tenantSchema)
     .min(1, { error: 'lists no tenants; add at least one (see crw.example.yaml)' })

@@ -37,8 +37,13 @@ export interface ControlOutcome {
   findings: Finding[];
 }
 
+/** The collected parts of the context; a scan collects only those that a runnable control reads. */
+export type CollectedPart = Exclude<keyof ControlContext, 'tenant' | 'settings'>;
+
 export interface Control {
   meta: ControlMeta;
+  /** The collected data evaluate() reads (a control blocked by a missing permission saves its collection). */
+  reads: readonly CollectedPart[];
   /** Pure: no I/O, no clock; the same context gives the same outcome. */
   evaluate(context: ControlContext): ControlOutcome;
 }

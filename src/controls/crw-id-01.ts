@@ -21,6 +21,7 @@ export const crwId01: Control = {
     remediation:
       'Have each listed administrator register a phishing-resistant MFA method (FIDO2 key, Windows Hello for Business or certificate) at https://aka.ms/mysecurityinfo, and enforce it with a Conditional Access policy for administrator roles.',
   },
+  reads: ['privilegedAccess', 'registrations'],
   evaluate(context: ControlContext) {
     const { privilegedAccess, registrations } = context;
     if (!privilegedAccess.ok)

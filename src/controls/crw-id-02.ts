@@ -18,6 +18,7 @@ export const crwId02: Control = {
     remediation:
       'Keep between two and four Global Administrators: add a second (break-glass) account if there is only one, and move other administrators to least-privileged roles (e.g. User, Exchange or Security Administrator), ideally as PIM-eligible assignments.',
   },
+  reads: ['privilegedAccess'],
   evaluate(context: ControlContext) {
     const { privilegedAccess, settings, tenant } = context;
     if (!privilegedAccess.ok)

@@ -4,9 +4,14 @@ import type { ControlResult } from './types';
 
 /**
  * Evaluates every catalogue control for one tenant: selected and implemented ones run, the rest are
- * `skipped` with the reason. A control that throws becomes `error`; it never fails the others.
+ * `skipped` with the reason. A control that throws becomes `error`; it never fails the others. `blocked`
+ * maps the ids of controls that cannot run (e.g. a missing permission) to their `error` reason.
  */
-export function evaluateControls(selected: readonly string[], context: ControlContext): ControlResult[] {
+export function evaluateControls(
+  selected: readonly string[],
+  context: ControlContext,
+  blocked: ReadonlyMap<string, string> = new Map(),
+): ControlResult[] {
   const wanted = new Set(selected);
   return CATALOGUE.map((entry) => {
     const control = IMPLEMENTED_CONTROLS.find((c) => c.meta.id === entry.id);
@@ -21,6 +26,8 @@ export function evaluateControls(selected: readonly string[], context: ControlCo
       outcome = { status: 'skipped', reason: 'not selected for this tenant', findings: [] };
     else if (!control)
       outcome = { status: 'skipped', reason: 'not implemented in this version', findings: [] };
+    else if (blocked.has(entry.id))
+      outcome = { status: 'error', reason: blocked.get(entry.id) ?? 'cannot run', findings: [] };
     else outcome = safeEvaluate(() => control.evaluate(context));
     return { ...base, ...outcome };
   });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ResultsSummary } from '../controls/types';
+import type { ControlStatus, ResultsSummary } from '../controls/types';
 
 export const SCAN_QUEUE = 'scans';
 export const SCAN_JOB_NAME = 'scan';
@@ -23,6 +23,8 @@ export interface ScanJobResult {
   workbookPath: string;
   resultsPath: string;
   summary: ResultsSummary;
+  /** Each control's status and finding count (for metrics; the findings themselves are in results.json). */
+  controls: Array<{ id: string; status: ControlStatus; findings: number }>;
 }
 
 export type ScanPhase = 'credentials' | 'collect' | 'evaluate' | 'report' | 'done';

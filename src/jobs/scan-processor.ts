@@ -1,6 +1,7 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { Config } from '../config/schema';
 import type { Logger } from '../observability/logger';
+import { recordScanCompleted, recordScanEnded } from '../observability/metrics';
 import { runIdForJob } from './run-id';
 import { runScan, type ScanServices } from './run-scan';
 import { scanJobDataSchema, type ScanJobResult, type ScanProgress } from './scan-job';
@@ -13,11 +14,15 @@ export interface ScanProcessorDeps {
   shutdownSignal: AbortSignal;
 }
 
+/** Metrics label of jobs naming no configured tenant: tenant names cannot contain parentheses, so no clash. */
+const UNKNOWN_TENANT = '(unconfigured)';
+
 /** The BullMQ processor of queue "scans". */
 export function createScanProcessor(deps: ScanProcessorDeps) {
   return async (job: Job, token?: string): Promise<ScanJobResult> => {
     const parsed = scanJobDataSchema.safeParse(job.data);
     if (!parsed.success) {
+      recordScanEnded(UNKNOWN_TENANT, 'failed');
       throw new UnrecoverableError(
         `job ${job.id}: invalid payload: ${parsed.error.issues[0]?.message ?? ''}`,
       );
@@ -26,6 +31,7 @@ export function createScanProcessor(deps: ScanProcessorDeps) {
     const tenant = deps.config.tenants.find((t) => t.name === data.tenant);
     if (!tenant) {
       // Retrying cannot help: the tenant was removed from the configuration after the job was queued.
+      recordScanEnded(UNKNOWN_TENANT, 'failed');
       throw new UnrecoverableError(`job ${job.id}: tenant "${data.tenant}" is not in the configuration`);
     }
     const runId = data.runId ?? runIdForJob(job.id ?? job.name);
@@ -45,6 +51,7 @@ export function createScanProcessor(deps: ScanProcessorDeps) {
         .updateProgress({ ...progress })
         .catch((err: unknown) => logger.warn({ err }, 'progress update failed'));
     };
+    const startedAt = performance.now();
     try {
       const result = await runScan(deps.services, {
         tenant,
@@ -54,15 +61,18 @@ export function createScanProcessor(deps: ScanProcessorDeps) {
         onProgress,
       });
       logger.info({ summary: result.summary }, 'scan finished');
+      recordScanCompleted(tenant.name, (performance.now() - startedAt) / 1000, result.controls);
       return result;
     } catch (err) {
       if (deps.shutdownSignal.aborted && token) {
         // Hand the job back without spending an attempt: the next worker runs it again.
         logger.warn('worker shutting down: returning the running scan to the queue');
         await job.moveToDelayed(Date.now(), token);
+        recordScanEnded(tenant.name, 'handed_back');
         throw new DelayedError();
       }
       logger.error({ err }, 'scan failed');
+      recordScanEnded(tenant.name, 'failed');
       throw err;
     }
   };

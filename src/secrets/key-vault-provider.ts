@@ -1,9 +1,18 @@
 import type { TokenCredential } from '@azure/identity';
 import { SecretClient } from '@azure/keyvault-secrets';
-import { readCredentialMaterial } from './key-vault-reader';
-import { createTenantTokenCredential } from './tenant-credential';
+import { credentialExpiryWarning, recordCredentialExpiry } from './credential-expiry';
+import { SecretUnavailableError } from './errors';
+import {
+  credentialMaterialFrom,
+  DEFAULT_KEY_VAULT_RETRY,
+  getSecretWithRetry,
+  KeyVaultReadError,
+  type KeyVaultRetryPolicy,
+} from './key-vault-reader';
+import { TenantAppCredential } from './tenant-credential';
+import { TenantTokenSource } from './tenant-token-source';
 import type { CloudAuthSettings } from './worker-credential';
-import type { SecretProvider, TenantCredential, TenantCredentialRef } from './types';
+import type { SecretProvider, TenantCredential, TenantCredentialOptions, TenantCredentialRef } from './types';
 
 export interface KeyVaultProviderOptions {
   vaultUrl: string;
@@ -13,52 +22,118 @@ export interface KeyVaultProviderOptions {
   challengeResourceCheck: boolean;
   /** How long a read credential is reused; Azure advises re-reading at least every 8 hours. */
   cacheTtlMs?: number;
+  /** Expiry within this many days gives TenantCredential.expiryWarning; default 30, 0 = never. */
+  expiryWarningDays?: number;
+  /** Retries of throttled or failed reads; default 5 retries from 1 s, doubling. */
+  retry?: Partial<KeyVaultRetryPolicy>;
   now?: () => number;
 }
 
 interface CacheEntry {
   readAt: number;
-  credential: Promise<TenantCredential>;
+  credential: Promise<TenantAppCredential>;
 }
 
 const EIGHT_HOURS_MS = 8 * 60 * 60 * 1000;
 
 /**
- * Tenant credentials from Azure Key Vault, cached in memory. Concurrent requests for one tenant share a single
- * vault read (the cached promise), and a failed read is not cached.
+ * Tenant credentials from Azure Key Vault, cached in memory (never written anywhere). Concurrent requests for one
+ * tenant share a single vault read (the cached promise), and a failed read is not cached. A credential the token
+ * endpoint rejects is re-read once (see TenantTokenSource), also shared. Key Vault is the only source: when it
+ * cannot be read, the job fails.
  */
 export class KeyVaultSecretProvider implements SecretProvider {
   private readonly client: SecretClient;
   private readonly cache = new Map<string, CacheEntry>();
   private readonly ttlMs: number;
+  private readonly expiryWarningDays: number;
+  private readonly retry: KeyVaultRetryPolicy;
   private readonly now: () => number;
 
   constructor(private readonly options: KeyVaultProviderOptions) {
     this.client = new SecretClient(options.vaultUrl, options.workerCredential, {
       disableChallengeResourceVerification: !options.challengeResourceCheck,
+      // One retry policy, ours (backoff 1→16 s, Retry-After, logged per job), instead of the SDK's on top.
+      retryOptions: { maxRetries: 0 },
       ...(options.cloud.ca ? { tlsOptions: { ca: options.cloud.ca } } : {}),
     });
     this.ttlMs = options.cacheTtlMs ?? EIGHT_HOURS_MS;
+    this.expiryWarningDays = options.expiryWarningDays ?? 30;
+    this.retry = { ...DEFAULT_KEY_VAULT_RETRY, ...options.retry };
     this.now = options.now ?? Date.now;
   }
 
-  getTenantCredential(ref: TenantCredentialRef): Promise<TenantCredential> {
-    const cached = this.cache.get(ref.tenantName);
-    if (cached && this.now() - cached.readAt < this.ttlMs) return cached.credential;
-    const credential = this.read(ref);
-    this.cache.set(ref.tenantName, { readAt: this.now(), credential });
-    credential.catch(() => {
-      if (this.cache.get(ref.tenantName)?.credential === credential) this.cache.delete(ref.tenantName);
-    });
-    return credential;
+  async getTenantCredential(
+    ref: TenantCredentialRef,
+    options: TenantCredentialOptions = {},
+  ): Promise<TenantCredential> {
+    const loaded = await this.load(ref, options);
+    const tokenCredential = new TenantTokenSource(
+      loaded,
+      (rejected) => this.reloadAfterRejection(ref, rejected, options),
+      options.logger,
+    );
+    const expiryWarning = credentialExpiryWarning(
+      ref.tenantName,
+      loaded.source,
+      new Date(this.now()),
+      this.expiryWarningDays,
+    );
+    return { tokenCredential, source: loaded.source, ...(expiryWarning ? { expiryWarning } : {}) };
   }
 
   invalidate(tenantName: string): void {
     this.cache.delete(tenantName);
   }
 
-  private async read(ref: TenantCredentialRef): Promise<TenantCredential> {
-    const { material, source } = await readCredentialMaterial(this.client, ref);
-    return { tokenCredential: createTenantTokenCredential(ref, material, this.options.cloud), source };
+  /** The cached credential while fresh, else one read shared by every concurrent caller. */
+  private load(ref: TenantCredentialRef, options: TenantCredentialOptions): Promise<TenantAppCredential> {
+    const cached = this.cache.get(ref.tenantName);
+    if (cached && this.now() - cached.readAt < this.ttlMs) return cached.credential;
+    const credential = this.read(ref, options);
+    const entry = { readAt: this.now(), credential };
+    this.cache.set(ref.tenantName, entry);
+    credential.catch(() => {
+      if (this.cache.get(ref.tenantName) === entry) this.cache.delete(ref.tenantName);
+    });
+    return credential;
+  }
+
+  /**
+   * The token endpoint rejected `rejected`: the latest version from the vault, read once however many callers
+   * saw the rejection (they all find the new cache entry), or a newer credential already in the cache.
+   */
+  private async reloadAfterRejection(
+    ref: TenantCredentialRef,
+    rejected: TenantAppCredential,
+    options: TenantCredentialOptions,
+  ): Promise<TenantAppCredential> {
+    const entry = this.cache.get(ref.tenantName);
+    if (entry) {
+      const current = await entry.credential.catch(() => undefined);
+      if (current !== undefined && current !== rejected) return current;
+      if (this.cache.get(ref.tenantName) === entry) this.cache.delete(ref.tenantName);
+    }
+    return this.load(ref, options);
+  }
+
+  private async read(
+    ref: TenantCredentialRef,
+    options: TenantCredentialOptions,
+  ): Promise<TenantAppCredential> {
+    const vaultUrl = this.client.vaultUrl;
+    let secret;
+    try {
+      secret = await getSecretWithRetry(this.client, ref, this.retry, options);
+    } catch (err) {
+      if (!(err instanceof KeyVaultReadError)) throw err; // aborted: the worker is shutting down
+      const problem = err.transient
+        ? `${err.message} (gave up after ${err.tries} tries; the job fails and the queue retries it if attempts remain)`
+        : err.message;
+      throw new SecretUnavailableError(ref.tenantName, vaultUrl, ref.credential.name, problem, err.transient);
+    }
+    const { material, source } = credentialMaterialFrom(secret, ref, vaultUrl);
+    recordCredentialExpiry(ref.tenantName, source);
+    return new TenantAppCredential(ref, material, source, this.options.cloud);
   }
 }

@@ -13,6 +13,8 @@ export interface RunningScanWorker {
    * back to the queue for another worker.
    */
   close(graceMs: number): Promise<void>;
+  /** True from the moment close() is called (/readyz then answers 503: this worker is leaving). */
+  isClosing(): boolean;
 }
 
 export function startScanWorker(config: Config, services: ScanServices, logger: Logger): RunningScanWorker {
@@ -46,5 +48,5 @@ export function startScanWorker(config: Config, services: ScanServices, logger: 
     })();
     return closing;
   };
-  return { worker, close };
+  return { worker, close, isClosing: () => closing !== undefined };
 }

@@ -31,7 +31,7 @@ export interface SimWorkspace {
 export async function openSimWorkspace(
   label: string,
   simOptions: SimOptions,
-  configOptions: { shutdownGraceSeconds?: number } = {},
+  configOptions: { shutdownGraceSeconds?: number; httpPort?: number } = {},
 ): Promise<SimWorkspace> {
   const graphAudit = createGraphRequestAudit();
   const sim = await startSim({
@@ -50,6 +50,8 @@ export async function openSimWorkspace(
       redisUrl: REDIS_URL,
       redisPrefix: prefix,
       reportsDir: path.join(dir, 'reports'),
+      // No HTTP server unless a test asks: `crw worker` children of parallel tests would all want port 9464.
+      httpPort: 0,
       ...configOptions,
     });
   const config = write(base());

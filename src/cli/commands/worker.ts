@@ -1,5 +1,6 @@
 import { createScanServices } from '../../jobs/scan-services';
 import { SCAN_QUEUE } from '../../jobs/scan-job';
+import { startWorkerHttpServer, type WorkerHttpServer } from '../../worker/http-server';
 import { startScanWorker } from '../../worker/scan-worker';
 import { cliLogger, loadCliConfig, type GlobalOptions } from '../load';
 import { EXIT } from '../exit-codes';
@@ -10,6 +11,18 @@ export async function workerCommand(options: GlobalOptions): Promise<number> {
   const logger = cliLogger(config, 'crw-worker');
   const services = createScanServices(config);
   const running = startScanWorker(config, services, logger);
+  let httpServer: WorkerHttpServer | undefined;
+  if (config.worker.httpPort !== 0) {
+    try {
+      httpServer = await startWorkerHttpServer(config, running, logger);
+    } catch (err) {
+      // A worker nobody can scrape or probe is not deployed as intended: stop, handing back any job taken.
+      await running.close(0);
+      services.http.close();
+      throw err;
+    }
+    logger.info({ url: httpServer.url }, 'serving /metrics, /healthz and /readyz');
+  }
   logger.info(
     { queue: SCAN_QUEUE, prefix: config.redis.prefix, concurrency: config.worker.concurrency },
     'worker started',
@@ -27,6 +40,8 @@ export async function workerCommand(options: GlobalOptions): Promise<number> {
   process.once('SIGTERM', forceExit);
   process.once('SIGINT', forceExit);
   await running.close(config.worker.shutdownGraceSeconds * 1000);
+  // After the worker: /metrics and /readyz (503 while closing) stay up until the running scans are done.
+  await httpServer?.close();
   services.http.close();
   return EXIT.ok;
 }

@@ -21,6 +21,8 @@ export interface SimConfigOptions {
   redisPrefix: string;
   reportsDir: string;
   shutdownGraceSeconds?: number;
+  /** worker.httpPort; left out = the default (9464). */
+  httpPort?: number;
 }
 
 /**
@@ -37,6 +39,7 @@ export function simConfigDocument(sim: SimReadyFile, options: SimConfigOptions) 
       attempts: 3,
       backoffSeconds: 2,
       shutdownGraceSeconds: options.shutdownGraceSeconds ?? 10,
+      ...(options.httpPort !== undefined && { httpPort: options.httpPort }),
     },
     cloud: {
       name: 'custom',
