@@ -139,7 +139,11 @@ export function credentialMaterialFrom(
 export function describeKeyVaultError(err: unknown): string {
   const e = err as { statusCode?: number; code?: string; name?: string; message?: string };
   const said = e.message ? `: ${scrubSecrets(e.message).split('\n')[0]?.slice(0, 300)}` : '';
-  if (e.name === 'CredentialUnavailableError' || e.name === 'AuthenticationError') {
+  if (
+    e.name === 'CredentialUnavailableError' ||
+    e.name === 'AuthenticationError' ||
+    e.name === 'AuthenticationRequiredError'
+  ) {
     return `the worker identity could not get a token for Key Vault (${e.name}${said})`;
   }
   if (e.statusCode === 404) return 'the item does not exist (404 SecretNotFound); check credential.name';
