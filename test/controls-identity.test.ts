@@ -22,6 +22,7 @@ const user = (id: string, roles: RoleHolding[], accountEnabled: boolean | null =
 function context(users: PrivilegedUser[], registered: Record<string, boolean>): ControlContext {
   return {
     tenant: { name: 'contoso', tenantId: 't-1' },
+    now: new Date('2026-01-01T00:00:00Z'),
     settings: {
       privilegedRoles: [GLOBAL_ADMINISTRATOR, USER_ADMIN],
       breakGlass: [],
@@ -107,9 +108,10 @@ describe('evaluateControls', () => {
       status: 'skipped',
       reason: 'not selected for this tenant',
     });
+    // Selected, but the context carries no Exchange data: error with the reason, never a silent pass.
     expect(results.find((r) => r.id === 'CRW-EXO-01')).toMatchObject({
-      status: 'skipped',
-      reason: 'not implemented in this version',
+      status: 'error',
+      reason: expect.stringContaining('Exchange organization settings could not be read'),
     });
   });
 });

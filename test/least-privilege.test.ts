@@ -250,6 +250,7 @@ describe('reasons and notices', () => {
 describe('evaluateControls with blocked controls', () => {
   const context: ControlContext = {
     tenant: { name: 'contoso', tenantId: APP.tenantId },
+    now: new Date('2026-01-01T00:00:00Z'),
     settings: { privilegedRoles: [], breakGlass: [], staleDays: 90, globalAdminRange: [0, 4] },
     privilegedAccess: { ok: true, value: { users: [], eligibilityAvailable: true } },
     registrations: { ok: false, reason: 'not collected: no control that can run in this scan needs it' },
@@ -314,7 +315,7 @@ describe('secrets check formatting', () => {
       /CRW-ID-01 +BLOCKED +missing AuditLog\.Read\.All; needs .*User\.Read\.All via Directory\.Read\.All/,
     );
     expect(text).toMatch(/CRW-ID-02 +OK +needs /);
-    expect(text).toMatch(/CRW-EXO-01 +BLOCKED +no Exchange token; .*not implemented in this version/);
+    expect(text).toMatch(/CRW-EXO-01 +BLOCKED +no Exchange token; needs Exchange\.ManageAsApp/);
     expect(text).toContain('excess permissions: User.ReadWrite.All');
     expect(text).toContain('result: 2 of 3 selected controls blocked: CRW-ID-01, CRW-EXO-01');
   });

@@ -37,7 +37,7 @@ export async function collectPrivilegedAccess(
   };
 }
 
-async function collectRoleNames(graph: GraphClient): Promise<Map<string, string>> {
+export async function collectRoleNames(graph: GraphClient): Promise<Map<string, string>> {
   const names = new Map<string, string>();
   for await (const page of graph.pages<GraphRoleDefinition>('/roleManagement/directory/roleDefinitions')) {
     for (const def of page) {

@@ -1,20 +1,43 @@
 import type { GraphClient } from '../cloud/graph-client';
 import { GraphError } from '../cloud/graph-error';
+import { collectConditionalAccess, collectExclusions } from './conditional-access';
+import { collectPermanentAssignments } from './permanent-assignments';
 import { collectPrivilegedAccess } from './privileged-access';
 import type { ProgressSink } from './progress';
 import { collectRegistrations } from './registration-details';
-import type { Collected, PrivilegedAccess, RegistrationRecord } from './types';
+import { collectSubscribedSkus } from './subscribed-skus';
+import type {
+  Collected,
+  ConditionalAccessExclusions,
+  ConditionalAccessState,
+  PermanentAssignment,
+  PrivilegedAccess,
+  RegistrationRecord,
+  SubscribedSku,
+} from './types';
 
 /** Everything the selected controls read about one tenant. */
 export interface TenantSnapshot {
   privilegedAccess: Collected<PrivilegedAccess>;
   /** Registration records of the privileged users only. */
   registrations: Collected<Map<string, RegistrationRecord>>;
+  permanentAssignments: Collected<PermanentAssignment[]>;
+  subscribedSkus: Collected<Map<string, SubscribedSku>>;
+  conditionalAccess: Collected<ConditionalAccessState>;
+  /** Who the Conditional Access policies exclude (users by id, excluded groups' transitive members). */
+  conditionalAccessExclusions: Collected<ConditionalAccessExclusions>;
 }
 
 export type SnapshotPart = keyof TenantSnapshot;
 
-export const ALL_SNAPSHOT_PARTS: ReadonlySet<SnapshotPart> = new Set(['privilegedAccess', 'registrations']);
+export const ALL_SNAPSHOT_PARTS: ReadonlySet<SnapshotPart> = new Set([
+  'privilegedAccess',
+  'registrations',
+  'permanentAssignments',
+  'subscribedSkus',
+  'conditionalAccess',
+  'conditionalAccessExclusions',
+]);
 
 const NOT_NEEDED = 'not collected: no control that can run in this scan needs it';
 
@@ -40,10 +63,35 @@ export async function collectTenantSnapshot(
   if (!parts.has('registrations')) registrations = { ok: false, reason: NOT_NEEDED };
   else if (wanted) registrations = await collected(() => collectRegistrations(graph, wanted, progress));
   else registrations = { ok: false, reason: 'privileged users could not be read' };
-  return { privilegedAccess, registrations };
+  const permanentAssignments: Collected<PermanentAssignment[]> = parts.has('permanentAssignments')
+    ? await collected(() => collectPermanentAssignments(graph, privilegedRoleIds, progress))
+    : { ok: false, reason: NOT_NEEDED };
+  const subscribedSkus: Collected<Map<string, SubscribedSku>> = parts.has('subscribedSkus')
+    ? await collected(() => collectSubscribedSkus(graph))
+    : { ok: false, reason: NOT_NEEDED };
+  // Exclusions are resolved from the policies, so they need the policies first.
+  const conditionalAccess: Collected<ConditionalAccessState> =
+    parts.has('conditionalAccess') || parts.has('conditionalAccessExclusions')
+      ? await collected(() => collectConditionalAccess(graph, progress))
+      : { ok: false, reason: NOT_NEEDED };
+  let conditionalAccessExclusions: Collected<ConditionalAccessExclusions>;
+  if (!parts.has('conditionalAccessExclusions'))
+    conditionalAccessExclusions = { ok: false, reason: NOT_NEEDED };
+  else if (conditionalAccess.ok) {
+    const { policies } = conditionalAccess.value;
+    conditionalAccessExclusions = await collected(() => collectExclusions(graph, policies, progress));
+  } else conditionalAccessExclusions = { ok: false, reason: 'Conditional Access policies could not be read' };
+  return {
+    privilegedAccess,
+    registrations,
+    permanentAssignments,
+    subscribedSkus,
+    conditionalAccess,
+    conditionalAccessExclusions,
+  };
 }
 
-async function collected<T>(collect: () => Promise<T>): Promise<Collected<T>> {
+export async function collected<T>(collect: () => Promise<T>): Promise<Collected<T>> {
   try {
     return { ok: true, value: await collect() };
   } catch (err) {

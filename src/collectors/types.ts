@@ -37,3 +37,92 @@ export interface RegistrationRecord {
   userPrincipalName: string;
   isMfaRegistered: boolean;
 }
+
+/** The sign-in fields of signInActivity the controls read (ISO strings; null or 0001-01-01 = never). */
+export interface SignInActivity {
+  lastSignInDateTime: string | null;
+  lastNonInteractiveSignInDateTime: string | null;
+  lastSuccessfulSignInDateTime: string | null;
+}
+
+export interface AssignedLicense {
+  skuId: string;
+  disabledPlans: string[];
+}
+
+/** One user of the tenant-wide stream, as the per-user controls read it. */
+export interface ScannedUser extends DirectoryUser {
+  createdDateTime: string | null;
+  onPremisesSyncEnabled: boolean | null;
+  assignedLicenses: AssignedLicense[];
+  /** undefined when signInActivity was not read (no Entra ID P1 or not needed); null when Graph has none. */
+  signInActivity?: SignInActivity | null;
+}
+
+export interface ServicePlan {
+  servicePlanId: string;
+  servicePlanName: string;
+}
+
+export interface SubscribedSku {
+  skuId: string;
+  skuPartNumber: string;
+  servicePlans: ServicePlan[];
+}
+
+/** A permanent active role assignment (PIM "Assigned", no end), resolved to users; groups expanded. */
+export interface PermanentAssignment {
+  roleId: string;
+  roleName: string;
+  user: DirectoryUser;
+  viaGroup: { id: string; displayName: string } | null;
+}
+
+export type PolicyState = 'enabled' | 'disabled' | 'enabledForReportingButNotEnforced';
+
+/** A Conditional Access policy reduced to what ID-06 … ID-10 read; narrowing conditions kept as Graph sent them. */
+export interface ConditionalAccessPolicy {
+  id: string;
+  displayName: string;
+  state: string;
+  users: {
+    includeUsers: string[];
+    excludeUsers: string[];
+    includeGroups: string[];
+    excludeGroups: string[];
+    includeRoles: string[];
+    excludeRoles: string[];
+    includeGuestsOrExternalUsers: unknown;
+    excludeGuestsOrExternalUsers: unknown;
+  };
+  includeApplications: string[];
+  excludeApplications: string[];
+  clientAppTypes: string[];
+  locations: { includeLocations: string[]; excludeLocations: string[] } | null;
+  platforms: unknown;
+  signInRiskLevels: string[];
+  userRiskLevels: string[];
+  servicePrincipalRiskLevels: string[];
+  insiderRiskLevels: unknown;
+  devices: unknown;
+  authenticationFlows: unknown;
+  clientApplications: unknown;
+  grant: {
+    operator: string;
+    builtInControls: string[];
+    /** true when the grant names an authentication strength. */
+    authenticationStrength: boolean;
+  } | null;
+}
+
+export interface ConditionalAccessState {
+  securityDefaultsEnabled: boolean;
+  policies: ConditionalAccessPolicy[];
+}
+
+/** Who the policies' exclusions name: excluded users by id (null = no such user) and excluded groups' members. */
+export interface ConditionalAccessExclusions {
+  users: ReadonlyMap<string, DirectoryUser | null>;
+  /** Transitive user members of each excluded group (Conditional Access applies exclusions transitively). */
+  groupMembers: ReadonlyMap<string, { displayName: string; members: DirectoryUser[] }>;
+}

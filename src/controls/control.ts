@@ -1,4 +1,14 @@
-import type { Collected, PrivilegedAccess, RegistrationRecord } from '../collectors/types';
+import type {
+  Collected,
+  ConditionalAccessExclusions,
+  ConditionalAccessState,
+  PermanentAssignment,
+  PrivilegedAccess,
+  RegistrationRecord,
+  ScannedUser,
+  SubscribedSku,
+} from '../collectors/types';
+import type { AcceptedDomain, ExchangeOrganization, MailboxWithRules } from '../collectors/exchange-types';
 import type { ControlStatus, Finding, Severity } from './types';
 
 /** What a control is, independent of any run: shown in the report, results.json and metrics. */
@@ -27,9 +37,44 @@ export interface ControlSettings {
 export interface ControlContext {
   tenant: { name: string; tenantId: string };
   settings: ControlSettings;
+  /** The instant the controls judge against (ID-09's staleness): an input, never the clock. */
+  now: Date;
   privilegedAccess: Collected<PrivilegedAccess>;
   registrations: Collected<ReadonlyMap<string, RegistrationRecord>>;
+  // The parts below are absent when no control of the scan reads them (same as "not collected").
+  permanentAssignments?: Collected<readonly PermanentAssignment[]>;
+  subscribedSkus?: Collected<ReadonlyMap<string, SubscribedSku>>;
+  conditionalAccess?: Collected<ConditionalAccessState>;
+  conditionalAccessExclusions?: Collected<ConditionalAccessExclusions>;
+  /** What the per-user controls found while every user streamed past once. */
+  userScan?: Collected<UserScan>;
+  exchangeOrganization?: Collected<ExchangeOrganization>;
+  acceptedDomains?: Collected<readonly AcceptedDomain[]>;
+  /** What the per-mailbox controls found while every mailbox streamed past once. */
+  mailboxScan?: Collected<MailboxScan>;
 }
+
+/** The result of streaming the mailboxes (with their inbox rules) through the per-mailbox controls. */
+export interface MailboxScan {
+  /** Findings of each per-mailbox control, by control id. */
+  findings: ReadonlyMap<string, readonly Finding[]>;
+  /** Whether the mailboxes carried their inbox rules, with the reason if not. */
+  inboxRules: Collected<true>;
+}
+
+/** A per-mailbox judgement, prepared once per tenant. */
+export type MailboxJudge = (mailbox: MailboxWithRules) => Finding[];
+
+/** The result of streaming the users through the per-user controls. */
+export interface UserScan {
+  /** Findings of each per-user control, by control id. */
+  findings: ReadonlyMap<string, readonly Finding[]>;
+  /** Whether the users carried signInActivity (Entra ID P1 and AuditLog.Read.All), with the reason if not. */
+  signInActivity: Collected<true>;
+}
+
+/** A per-user judgement, prepared once per tenant so that each of a million users costs O(1). */
+export type UserJudge = (user: ScannedUser) => Finding | null;
 
 export interface ControlOutcome {
   status: ControlStatus;
@@ -38,7 +83,7 @@ export interface ControlOutcome {
 }
 
 /** The collected parts of the context; a scan collects only those that a runnable control reads. */
-export type CollectedPart = Exclude<keyof ControlContext, 'tenant' | 'settings'>;
+export type CollectedPart = Exclude<keyof ControlContext, 'tenant' | 'settings' | 'now'>;
 
 export interface Control {
   meta: ControlMeta;
@@ -46,6 +91,27 @@ export interface Control {
   reads: readonly CollectedPart[];
   /** Pure: no I/O, no clock; the same context gives the same outcome. */
   evaluate(context: ControlContext): ControlOutcome;
+  /**
+   * Per-user controls: the judge each streamed user goes through (the context lacks `userScan` then); its
+   * findings come back to evaluate() in `context.userScan`. null when the context does not allow judging.
+   */
+  judgeUsers?(context: ControlContext): UserJudge | null;
+  /** The user stream must carry signInActivity for this control. */
+  readsSignInActivity?: boolean;
+  /**
+   * Per-mailbox controls: the judge each streamed mailbox goes through (the context lacks `mailboxScan` then);
+   * its findings come back to evaluate() in `context.mailboxScan`. null when the context does not allow judging.
+   */
+  judgeMailboxes?(context: ControlContext): MailboxJudge | null;
+  /** The mailbox stream must carry each mailbox's inbox rules (Graph) for this control. */
+  readsInboxRules?: boolean;
+}
+
+export const NOT_COLLECTED = 'not collected in this scan';
+
+/** A part of the context, "not collected" when absent. */
+export function part<T>(collected: Collected<T> | undefined): Collected<T> {
+  return collected ?? { ok: false, reason: NOT_COLLECTED };
 }
 
 export const GLOBAL_ADMINISTRATOR = '62e90394-69f5-4237-9190-012177145e10';

@@ -1,6 +1,8 @@
+import { ExchangeClient } from '../cloud/exchange-client';
 import { GraphClient } from '../cloud/graph-client';
 import type { HttpClient } from '../cloud/http-client';
-import { collectTenantSnapshot } from '../collectors/tenant-snapshot';
+import { collectExchangeSnapshot } from '../collectors/exchange-snapshot';
+import { ALL_SNAPSHOT_PARTS, collectTenantSnapshot, type SnapshotPart } from '../collectors/tenant-snapshot';
 import { IMPLEMENTED_CONTROLS } from '../controls/catalogue';
 import { GLOBAL_ADMINISTRATOR, type CollectedPart, type ControlContext } from '../controls/control';
 import { evaluateControls } from '../controls/evaluate-controls';
@@ -14,9 +16,11 @@ import type { Logger } from '../observability/logger';
 import { buildRunResults } from '../reports/results-json';
 import type { ReportNotice } from '../reports/workbook-layout';
 import { writeRunReport } from '../reports/write-run-report';
-import { acquireTokenRoles, TokenDecodeError } from '../secrets/token-permissions';
+import { acquireTokenRoles, summarizeError, TokenDecodeError } from '../secrets/token-permissions';
 import type { SecretProvider, TenantCredential, TenantCredentialRef } from '../secrets/types';
+import { scanMailboxes } from './mailbox-scan';
 import { permissionNotices } from './permission-notices';
+import { scanUsers } from './user-scan';
 import type { ScanJobResult, ScanProgress } from './scan-job';
 
 /** What a scan needs from the process: built once (see scan-services.ts), shared by all jobs. */
@@ -24,7 +28,10 @@ export interface ScanServices {
   secrets: SecretProvider;
   http: HttpClient;
   graph: { url: string; resource: string };
+  exchange: { url: string; resource: string };
   reportsDir: string;
+  /** The instant controls judge against (ID-09); the wall clock unless a test pins it. */
+  now?: () => Date;
 }
 
 /** The tenant as the scan sees it (a subset of the configured tenant). */
@@ -92,17 +99,26 @@ export async function runScan(services: ScanServices, request: ScanRequest): Pro
     partsToCollect(access.runnable),
   );
 
-  progress({ phase: 'evaluate' });
-  const controls = evaluateControls(
-    tenant.controls,
-    {
-      tenant: { name: tenant.name, tenantId: tenant.tenantId },
-      settings: tenant.settings,
-      privilegedAccess: snapshot.privilegedAccess,
-      registrations: snapshot.registrations,
-    },
-    blocked,
+  const context: ControlContext = {
+    tenant: { name: tenant.name, tenantId: tenant.tenantId },
+    settings: tenant.settings,
+    now: services.now?.() ?? new Date(),
+    ...snapshot,
+  };
+  // Per-user controls judge each user as it streams past (never all users in memory).
+  const userControls = IMPLEMENTED_CONTROLS.filter(
+    (c) => c.judgeUsers && c.reads.includes('userScan') && access.runnable.includes(c.meta.id),
   );
+  if (userControls.length > 0) {
+    context.userScan = await scanUsers(graph, userControls, context, (p) =>
+      progress({ phase: 'collect', ...p }),
+    );
+  }
+
+  await collectExchange(services, tenant, credential, access.runnable, context, progress, signal);
+
+  progress({ phase: 'evaluate' });
+  const controls = evaluateControls(tenant.controls, context, blocked);
 
   progress({ phase: 'report' });
   const results = buildRunResults({
@@ -145,15 +161,88 @@ async function checkPermissions(
     logger.warn({ err }, 'app roles could not be read from the Graph token; running every selected control');
     return { runnable: selected, blocked: [], excess: [] };
   }
-  // No implemented control calls Exchange yet, so no Exchange token is requested: `exchange: null` would block
-  // such a control with "no access token" until this asks for one.
-  return analysePermissions(controlNeeds(selected), { graph: graphRoles, exchange: null });
+  const exchangeRoles = await exchangeTokenRoles(services, selected, credential, logger);
+  if (exchangeRoles === 'unreadable') return { runnable: selected, blocked: [], excess: [] };
+  return analysePermissions(controlNeeds(selected), { graph: graphRoles, exchange: exchangeRoles });
+}
+
+/**
+ * The Exchange token's app roles when a selected control calls Exchange; null when none does or no token could
+ * be had (those controls are then `error` with the reason, the others still run).
+ */
+async function exchangeTokenRoles(
+  services: ScanServices,
+  selected: readonly string[],
+  credential: TenantCredential,
+  logger: Logger,
+): Promise<string[] | null | 'unreadable'> {
+  if (!controlNeeds(selected).some((need) => need.exchange.length > 0)) return null;
+  try {
+    return await acquireTokenRoles(credential.tokenCredential, services.exchange.resource);
+  } catch (err) {
+    if (err instanceof TokenDecodeError) {
+      logger.warn(
+        { err },
+        'app roles could not be read from the Exchange token; running every selected control',
+      );
+      return 'unreadable';
+    }
+    logger.warn({ err: summarizeError(err) }, 'no access token for Exchange Online; its controls cannot run');
+    return null;
+  }
+}
+
+const EXCHANGE_PARTS: ReadonlySet<CollectedPart> = new Set([
+  'exchangeOrganization',
+  'acceptedDomains',
+  'mailboxScan',
+]);
+
+/**
+ * Exchange data of the runnable controls: organization settings and accepted domains into the context, then
+ * every mailbox streamed once through the per-mailbox controls (their findings land in `mailboxScan`).
+ */
+async function collectExchange(
+  services: ScanServices,
+  tenant: ScanTenant,
+  credential: TenantCredential,
+  runnable: readonly string[],
+  context: ControlContext,
+  progress: (progress: ScanProgress) => void,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const controls = IMPLEMENTED_CONTROLS.filter((c) => runnable.includes(c.meta.id));
+  const parts = new Set<CollectedPart>(controls.flatMap((c) => c.reads).filter((p) => EXCHANGE_PARTS.has(p)));
+  if (parts.size === 0) return;
+  const options = {
+    credential: credential.tokenCredential,
+    http: services.http,
+    ...(signal ? { signal } : {}),
+  };
+  const exchange = new ExchangeClient({
+    baseUrl: services.exchange.url,
+    resource: services.exchange.resource,
+    tenantId: tenant.tenantId,
+    ...options,
+  });
+  Object.assign(context, await collectExchangeSnapshot(exchange, parts));
+  if (!parts.has('mailboxScan')) return;
+  const graph = new GraphClient({
+    baseUrl: services.graph.url,
+    resource: services.graph.resource,
+    ...options,
+  });
+  const mailboxControls = controls.filter((c) => c.judgeMailboxes !== undefined);
+  context.mailboxScan = await scanMailboxes(exchange, graph, mailboxControls, context, (p) =>
+    progress({ phase: 'collect', ...p }),
+  );
 }
 
 /** The snapshot parts the runnable controls read; a blocked control's data is not requested. */
-function partsToCollect(runnable: readonly string[]): Set<CollectedPart> {
+function partsToCollect(runnable: readonly string[]): Set<SnapshotPart> {
   const parts = IMPLEMENTED_CONTROLS.filter((c) => runnable.includes(c.meta.id)).flatMap((c) => c.reads);
-  return new Set(parts);
+  // Users are no snapshot part: they stream through the per-user controls afterwards.
+  return new Set(parts.filter((p): p is SnapshotPart => ALL_SNAPSHOT_PARTS.has(p as SnapshotPart)));
 }
 
 function credentialRef(tenant: ScanTenant): TenantCredentialRef {

@@ -36,6 +36,7 @@ export function createScanServices(
     }),
     http: new HttpClient(ca ? { ca } : {}),
     graph: { url: config.cloud.graphUrl, resource: config.cloud.graphResource },
+    exchange: { url: config.cloud.exchangeUrl, resource: config.cloud.exchangeResource },
     reportsDir: config.reports.dir,
   };
 }

@@ -1,0 +1,104 @@
+import type { GraphBatchRequest, GraphBatchResponse, GraphClient } from '../cloud/graph-client';
+import { GraphError } from '../cloud/graph-error';
+import { RETRIABLE_STATUS } from '../cloud/send-with-retries';
+import { retryDelayMs, sleep } from '../cloud/retry-delay';
+import type { InboxRule } from './exchange-types';
+
+/** Graph's JSON batch holds at most 20 requests. */
+const BATCH_SIZE = 20;
+
+export interface InboxRulesOptions {
+  maxRetries?: number;
+  sleepMs?: (ms: number) => Promise<void>;
+}
+
+/**
+ * Inbox rules of the given users (Entra object ids), 20 per $batch. Items that fail transiently (429, 5xx) go
+ * into a new batch after the longest Retry-After among them; a mailbox Outlook cannot serve over REST (404
+ * MailboxNotEnabledForRESTAPI, or a user that vanished since Get-Mailbox) has no rules. Any other item failure is
+ * a GraphError, like a direct request's (403: the app lacks MailboxSettings.Read).
+ */
+export async function collectInboxRules(
+  graph: GraphClient,
+  userIds: readonly string[],
+  options: InboxRulesOptions = {},
+): Promise<Map<string, InboxRule[]>> {
+  const maxRetries = options.maxRetries ?? 6;
+  const sleepMs = options.sleepMs ?? sleep;
+  const rules = new Map<string, InboxRule[]>();
+  for (let start = 0; start < userIds.length; start += BATCH_SIZE) {
+    let pending = userIds.slice(start, start + BATCH_SIZE);
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      const requests: GraphBatchRequest[] = pending.map((id, i) => ({
+        id: String(i),
+        method: 'GET',
+        url: rulesPath(id),
+      }));
+      const responses = await graph.postBatch(requests);
+      const retry: string[] = [];
+      let waitMs = 0;
+      for (const [i, userId] of pending.entries()) {
+        const response = responses.find((r) => String(r.id) === String(i));
+        const path = rulesPath(userId);
+        if (!response)
+          throw new GraphError(200, 'UnexpectedShape', path, 'the $batch answer lacks this item');
+        if (response.status >= 200 && response.status < 300) {
+          rules.set(userId, parseRules(path, response.body));
+        } else if (response.status === 404) {
+          rules.set(userId, []);
+        } else if (RETRIABLE_STATUS.has(response.status) && attempt < maxRetries) {
+          retry.push(userId);
+          waitMs = Math.max(waitMs, retryDelayMs(attempt, headerOf(response, 'retry-after')));
+        } else {
+          throw itemError(path, response);
+        }
+      }
+      if (retry.length > 0) await sleepMs(waitMs);
+      pending = retry;
+    }
+  }
+  return rules;
+}
+
+function rulesPath(userId: string): string {
+  return `/users/${encodeURIComponent(userId)}/mailFolders/inbox/messageRules`;
+}
+
+/** Item headers are JSON keys in Graph's spelling; HTTP header names compare case-insensitively. */
+function headerOf(response: GraphBatchResponse, name: string): string | undefined {
+  const key = Object.keys(response.headers ?? {}).find((k) => k.toLowerCase() === name);
+  return key === undefined ? undefined : response.headers?.[key];
+}
+
+function itemError(path: string, response: GraphBatchResponse): GraphError {
+  const error = (response.body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+  const code = typeof error?.code === 'string' ? error.code : `HTTP${response.status}`;
+  const message = typeof error?.message === 'string' ? error.message : 'the $batch item failed';
+  return new GraphError(response.status, code, path, message);
+}
+
+function parseRules(path: string, body: unknown): InboxRule[] {
+  const value = (body as { value?: unknown } | undefined)?.value;
+  if (!Array.isArray(value))
+    throw new GraphError(200, 'UnexpectedShape', path, 'the response has no "value" array');
+  return value.map((raw: unknown) => {
+    const rule = (raw ?? {}) as Record<string, unknown>;
+    const actions = (rule.actions ?? {}) as Record<string, unknown>;
+    return {
+      id: typeof rule.id === 'string' ? rule.id : '',
+      displayName: typeof rule.displayName === 'string' ? rule.displayName : '',
+      // A rule Graph does not say is disabled is judged as enabled (a finding is safer than a silent skip).
+      isEnabled: rule.isEnabled !== false,
+      forwardTo: addresses(actions.forwardTo),
+      redirectTo: addresses(actions.redirectTo),
+      forwardAsAttachmentTo: addresses(actions.forwardAsAttachmentTo),
+    };
+  });
+}
+
+function addresses(recipients: unknown): string[] {
+  if (!Array.isArray(recipients)) return [];
+  return recipients
+    .map((r: unknown) => (r as { emailAddress?: { address?: unknown } } | null)?.emailAddress?.address)
+    .filter((a): a is string => typeof a === 'string' && a !== '');
+}

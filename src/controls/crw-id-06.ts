@@ -1,0 +1,70 @@
+import { coversRole, hasAdminMfaShape } from './ca-rules';
+import { errorOutcome, part, type Control, type ControlContext } from './control';
+import { enabledHolders } from './privileged-users';
+
+/** CRW-ID-06: every privileged role held by an enabled user is covered by an enforced MFA policy. */
+export const crwId06: Control = {
+  meta: {
+    id: 'CRW-ID-06',
+    title: 'Conditional Access requires MFA for administrators',
+    severity: 'high',
+    references: ['CIS M365 5.2.2.1', 'MS.AAD.3.6v1'],
+    graphPermissions: [
+      'RoleManagement.Read.Directory',
+      'RoleEligibilitySchedule.Read.Directory',
+      'User.Read.All',
+      'GroupMember.Read.All',
+      'Policy.Read.All',
+    ],
+    exchangeRole: null,
+    remediation:
+      'Create (or switch from report-only to On) a Conditional Access policy for all cloud apps that includes every privileged directory role and requires MFA or an authentication strength (preferably phishing-resistant), excluding only the break-glass accounts.',
+  },
+  reads: ['privilegedAccess', 'conditionalAccess'],
+  evaluate(context: ControlContext) {
+    const ca = part(context.conditionalAccess);
+    if (!ca.ok) return errorOutcome(`Conditional Access policies could not be read: ${ca.reason}`);
+    if (ca.value.securityDefaultsEnabled) return { status: 'pass', reason: null, findings: [] };
+    const access = context.privilegedAccess;
+    if (!access.ok) return errorOutcome(`privileged users could not be read: ${access.reason}`);
+    const privileged = context.settings.privilegedRoles.map((id) => id.toLowerCase());
+    const roleNames = new Map<string, string>();
+    for (const user of enabledHolders(access.value.users, new Set(context.settings.privilegedRoles))) {
+      for (const r of user.roles) {
+        if (privileged.includes(r.roleId.toLowerCase())) roleNames.set(r.roleId.toLowerCase(), r.roleName);
+      }
+    }
+    const qualifying = ca.value.policies.filter((p) => p.state === 'enabled' && hasAdminMfaShape(p));
+    const uncovered = [...roleNames.keys()].filter(
+      (roleId) => !qualifying.some((p) => coversRole(p, roleId)),
+    );
+    if (uncovered.length === 0) return { status: 'pass', reason: null, findings: [] };
+    // Report-only policies that would qualify once turned on: the quickest fix, so the finding names them.
+    const reportOnly = ca.value.policies
+      .filter(
+        (p) =>
+          p.state === 'enabledForReportingButNotEnforced' &&
+          hasAdminMfaShape(p) &&
+          privileged.some((roleId) => coversRole(p, roleId)),
+      )
+      .map((p) => p.displayName)
+      .sort();
+    const names = uncovered.map((id) => roleNames.get(id) ?? id).sort();
+    return {
+      status: 'fail',
+      reason: null,
+      findings: [
+        {
+          assetType: 'tenant',
+          assetId: context.tenant.tenantId,
+          assetName: context.tenant.name,
+          detail:
+            `security defaults are off and no enabled policy requires MFA for: ${names.join(', ')}` +
+            (reportOnly.length > 0
+              ? `; report-only policies that would otherwise qualify: ${reportOnly.join(', ')}`
+              : ''),
+        },
+      ],
+    };
+  },
+};
