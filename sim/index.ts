@@ -40,7 +40,7 @@ import { createIdentityRouter } from './identity/routes';
 import { credentialItemName, issueAppCredential, registerScanningApp } from './identity/scanning-apps';
 import { createKeyVaultHandler } from './keyvault/handler';
 import { SecretStore } from './keyvault/secret-store';
-import { createSimTenant } from './tenant/index';
+import { createSimTenant, REFERENCE_TIME, type GeneratedTenant } from './tenant/index';
 import { GraphThrottle } from './throttle/graph-throttle';
 import type { Clock } from './throttle/token-bucket';
 import { TrafficStats } from './throttle/traffic-stats';
@@ -115,7 +115,7 @@ export async function startSim(options: SimOptions): Promise<SimHandle> {
 async function startSimIn(
   dataDir: string,
   ownsDataDir: boolean,
-  generatedTenants: SimTenant[],
+  generatedTenants: GeneratedTenant[],
   options: SimOptions,
 ): Promise<SimHandle> {
   const [tls, tokens] = await Promise.all([
@@ -169,6 +169,9 @@ async function startSimIn(
     }),
   );
   const tenants = new Map(entries.map((entry) => [entry.tenant.options.name, entry]));
+  const breakGlassByTenant = new Map(
+    generatedTenants.map((tenant) => [tenant.options.name, tenant.describe().breakGlassUserPrincipalNames]),
+  );
   const tenantsById = new Map(entries.map((entry) => [entry.tenant.tenantId, entry.tenant]));
 
   // Handlers need the listening origins, so the servers start with late-bound handlers.
@@ -315,7 +318,9 @@ async function startSimIn(
       users: tenant.options.users,
       seed: tenant.options.seed,
       credential: { type: tenant.options.credential, name: itemName },
+      breakGlass: [...(breakGlassByTenant.get(tenant.options.name) ?? [])],
     })),
+    referenceTime: REFERENCE_TIME,
     controlUrl: `${authorityHost}${CONTROL_API_PREFIX}`,
   };
 

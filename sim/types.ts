@@ -61,6 +61,8 @@ export interface SimReady {
   imdsAuthorityHost: string;
   /** PEM file of the CA that signed the sim's TLS certificate. */
   caFile: string;
+  /** Every date in the generated tenants is relative to this instant (ISO 8601): the "now" of their ground truth. */
+  referenceTime: string;
   /** Tenant of the vault and of the worker's own identities. */
   operatorTenantId: string;
   /** An app registration in the operator tenant allowed to read the vault (worker identity type clientSecret). */
@@ -77,6 +79,8 @@ export interface SimTenantInfo {
   seed: number;
   /** Key Vault item holding the scanning app's credential. */
   credential: { type: 'certificate' | 'secret'; name: string };
+  /** The tenant's break-glass accounts (for settings.breakGlass). */
+  breakGlass: string[];
 }
 
 /**

@@ -9,6 +9,8 @@ import type { ScanServices } from './run-scan';
 export interface ScanServicesOverrides {
   /** How Key Vault retries wait (default: a real, abortable timer); tests record the delays instead. */
   keyVaultSleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** The instant controls judge "now" by (e.g. staleness); default the wall clock. */
+  now?: () => Date;
 }
 
 /** Builds the process-wide clients a scan uses (one HTTP agent, one Key Vault provider and its cache). */
@@ -38,5 +40,6 @@ export function createScanServices(
     graph: { url: config.cloud.graphUrl, resource: config.cloud.graphResource },
     exchange: { url: config.cloud.exchangeUrl, resource: config.cloud.exchangeResource },
     reportsDir: config.reports.dir,
+    ...(overrides.now ? { now: overrides.now } : {}),
   };
 }

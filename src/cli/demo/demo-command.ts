@@ -76,7 +76,13 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
     process.env.IDENTITY_HEADER = ready.managedIdentity.header;
 
     const logger = createLogger({ level: 'info', name: 'crw-demo' }, openDestination(logFd));
-    const services = createScanServices(config);
+    // The simulated tenant's dates are relative to its reference time: judge staleness from that "now".
+    const referenceTime = ready.referenceTime;
+    const services = createScanServices(
+      config,
+      process.env,
+      referenceTime ? { now: () => new Date(referenceTime) } : {},
+    );
     const worker = startScanWorker(config, services, logger);
     cleanups.push(async () => {
       await worker.close(5000);

@@ -8,11 +8,14 @@ export interface SimReadyFile {
   keyVaultUrl: string;
   managedIdentity: { endpoint: string; header: string };
   caFile: string;
+  /** The "now" of the generated tenants (their sign-in dates are relative to it). */
+  referenceTime?: string;
   tenants: Array<{
     name: string;
     tenantId: string;
     clientId: string;
     credential: { type: 'certificate' | 'secret'; name: string };
+    breakGlass?: string[];
   }>;
 }
 
@@ -64,7 +67,12 @@ export function simConfigDocument(sim: SimReadyFile, options: SimConfigOptions) 
   };
 }
 
+/** The demo scans every control, with the tenant's own break-glass accounts exempt as CONTROLS.md intends. */
 export function demoConfigYaml(sim: SimReadyFile, redisUrl: string, reportsDir: string): string {
   const document = simConfigDocument(sim, { redisUrl, redisPrefix: 'crw-demo', reportsDir });
-  return `# Written by "crw demo": sim/ as a custom cloud. Safe to delete.\n${stringify(document)}`;
+  const tenants = document.tenants.map((tenant, i) => {
+    const { controls: _selected, ...everyControl } = tenant;
+    return { ...everyControl, settings: { breakGlass: sim.tenants[i]?.breakGlass ?? [] } };
+  });
+  return `# Written by "crw demo": sim/ as a custom cloud. Safe to delete.\n${stringify({ ...document, tenants })}`;
 }
