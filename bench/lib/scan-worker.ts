@@ -1,0 +1,58 @@
+// One real scan (runScan via createScanServices, every control) against the sim, as the worker process would run
+// it; bench/scan starts this as a child so that its peak RSS is the worker's alone. Prints one JSON line:
+// {seconds, maxRssMB, summary, controls}.
+//   env: BENCH_READY (SimReady JSON), BENCH_DIR (a scratch folder for the config and reports)
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { demoConfigYaml, type SimReadyFile } from '../../src/cli/demo/demo-config';
+import { loadConfig } from '../../src/config/load-config';
+import { newRunId } from '../../src/jobs/run-id';
+import { runScan } from '../../src/jobs/run-scan';
+import { createScanServices } from '../../src/jobs/scan-services';
+import { createLogger } from '../../src/observability/logger';
+
+export interface ScanWorkerResult {
+  seconds: number;
+  maxRssMB: number;
+  summary: unknown;
+  controls: { id: string; status: string; findings: number }[];
+}
+
+async function main(): Promise<void> {
+  const ready = JSON.parse(process.env.BENCH_READY ?? '') as SimReadyFile;
+  const dir = process.env.BENCH_DIR ?? '';
+  const configPath = path.join(dir, 'crw.yaml');
+  // Every control with the tenant's break-glass accounts exempt, as `crw demo` scans; Redis is not used here.
+  writeFileSync(configPath, demoConfigYaml(ready, 'redis://127.0.0.1:6379', path.join(dir, 'reports')));
+  const config = loadConfig({ path: configPath, env: {} });
+  const tenant = config.tenants[0];
+  if (!tenant) throw new Error('the sim has no tenant');
+  const referenceTime = new Date(ready.referenceTime ?? Date.now());
+  // MSAL's managed identity reads these from process.env itself, as on App Service.
+  process.env.IDENTITY_ENDPOINT = ready.managedIdentity.endpoint;
+  process.env.IDENTITY_HEADER = ready.managedIdentity.header;
+  const services = createScanServices(config, process.env, { now: () => referenceTime });
+  const logger = createLogger(
+    { level: process.env.BENCH_LOG_LEVEL ?? 'warn', name: 'bench-scan' },
+    process.stderr,
+  );
+  const started = process.hrtime.bigint();
+  const result = await runScan(services, { tenant, runId: newRunId(), logger });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const output: ScanWorkerResult = {
+    seconds,
+    // resourceUsage().maxRSS is in KiB (getrusage): the whole life of this process.
+    maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+    summary: result.summary,
+    controls: result.controls,
+  };
+  process.stdout.write(`${JSON.stringify(output)}\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error('scan-worker:', error);
+    process.exit(1);
+  },
+);
