@@ -1,10 +1,10 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
-import type { Config } from '../config/schema';
+import type { Config, TenantConfig } from '../config/schema';
 import type { Logger } from '../observability/logger';
 import { recordScanCompleted, recordScanEnded } from '../observability/metrics';
 import { runIdForJob } from './run-id';
 import { runScan, type ScanServices } from './run-scan';
-import { scanJobDataSchema, type ScanJobResult, type ScanProgress } from './scan-job';
+import { scanJobDataSchema, type ScanJobData, type ScanJobResult, type ScanProgress } from './scan-job';
 
 export interface ScanProcessorDeps {
   config: Config;
@@ -12,6 +12,22 @@ export interface ScanProcessorDeps {
   logger: Logger;
   /** Aborted when the worker must hand running jobs back (shutdown grace period over). */
   shutdownSignal: AbortSignal;
+  /** One scan per tenant at a time across all workers (worker/tenant-lock.ts). */
+  tenantLocks: TenantLocks;
+  /** How long a job waits in "delayed" when its tenant is being scanned by another job. */
+  tenantBusyDelayMs: number;
+}
+
+export type TenantLockAttempt =
+  | {
+      acquired: true;
+      /** Stops renewal and frees the lock; later calls do nothing. */ release: () => Promise<void>;
+    }
+  | { acquired: false; holder: string };
+
+export interface TenantLocks {
+  /** Takes the tenant's lock for `owner` (a job id; the same id may re-take its own lock) or names its holder. */
+  acquire(tenant: string, owner: string): Promise<TenantLockAttempt>;
 }
 
 /** Metrics label of jobs naming no configured tenant: tenant names cannot contain parentheses, so no clash. */
@@ -36,44 +52,85 @@ export function createScanProcessor(deps: ScanProcessorDeps) {
     }
     const runId = data.runId ?? runIdForJob(job.id ?? job.name);
     const logger = deps.logger.child({ tenant: tenant.name, runId, jobId: job.id });
-    logger.info(
-      { trigger: data.trigger, schedule: data.schedule, attempt: job.attemptsMade + 1 },
-      'scan started',
-    );
-
-    let lastProgress = 0;
-    const onProgress = (progress: ScanProgress) => {
-      // Throttle Redis writes: phase changes always, counts at most every 250 ms.
-      const now = Date.now();
-      if (progress.collector && now - lastProgress < 250) return;
-      lastProgress = now;
-      job
-        .updateProgress({ ...progress })
-        .catch((err: unknown) => logger.warn({ err }, 'progress update failed'));
-    };
-    const startedAt = performance.now();
+    // Job ids are unique per queue, so they identify the owner across retries and stalled-job recovery.
+    const lock = await deps.tenantLocks.acquire(tenant.name, job.id ?? job.name);
+    if (!lock.acquired) {
+      if (!token) throw new Error(`job ${job.id}: tenant ${tenant.name} is busy (job ${lock.holder})`);
+      // Defer without spending an attempt: the job comes back once the other scan had time to finish.
+      logger.info(
+        { holder: lock.holder, retryInMs: deps.tenantBusyDelayMs },
+        `tenant busy: job ${lock.holder} is scanning ${tenant.name}; scan deferred`,
+      );
+      await job.moveToDelayed(Date.now() + deps.tenantBusyDelayMs, token);
+      throw new DelayedError();
+    }
     try {
-      const result = await runScan(deps.services, {
+      return await runLockedScan(deps, job, token, {
         tenant,
         runId,
+        data,
         logger,
-        signal: deps.shutdownSignal,
-        onProgress,
+        releaseLock: lock.release,
       });
-      logger.info({ summary: result.summary }, 'scan finished');
-      recordScanCompleted(tenant.name, (performance.now() - startedAt) / 1000, result.controls);
-      return result;
-    } catch (err) {
-      if (deps.shutdownSignal.aborted && token) {
-        // Hand the job back without spending an attempt: the next worker runs it again.
-        logger.warn('worker shutting down: returning the running scan to the queue');
-        await job.moveToDelayed(Date.now(), token);
-        recordScanEnded(tenant.name, 'handed_back');
-        throw new DelayedError();
-      }
-      logger.error({ err }, 'scan failed');
-      recordScanEnded(tenant.name, 'failed');
-      throw err;
+    } finally {
+      await lock.release().catch((err: unknown) => logger.warn({ err }, 'tenant lock release failed'));
     }
   };
+}
+
+/** The scan itself, run while this job holds the tenant's lock. */
+async function runLockedScan(
+  deps: ScanProcessorDeps,
+  job: Job,
+  token: string | undefined,
+  scan: {
+    tenant: TenantConfig;
+    runId: string;
+    data: ScanJobData;
+    logger: Logger;
+    releaseLock: () => Promise<void>;
+  },
+): Promise<ScanJobResult> {
+  const { tenant, runId, data, logger, releaseLock } = scan;
+  logger.info(
+    { trigger: data.trigger, schedule: data.schedule, attempt: job.attemptsMade + 1 },
+    'scan started',
+  );
+
+  let lastProgress = 0;
+  const onProgress = (progress: ScanProgress) => {
+    // Throttle Redis writes: phase changes always, counts at most every 250 ms.
+    const now = Date.now();
+    if (progress.collector && now - lastProgress < 250) return;
+    lastProgress = now;
+    job
+      .updateProgress({ ...progress })
+      .catch((err: unknown) => logger.warn({ err }, 'progress update failed'));
+  };
+  const startedAt = performance.now();
+  try {
+    const result = await runScan(deps.services, {
+      tenant,
+      runId,
+      logger,
+      signal: deps.shutdownSignal,
+      onProgress,
+    });
+    logger.info({ summary: result.summary }, 'scan finished');
+    recordScanCompleted(tenant.name, (performance.now() - startedAt) / 1000, result.controls);
+    return result;
+  } catch (err) {
+    if (deps.shutdownSignal.aborted && token) {
+      // Hand the job back without spending an attempt: the next worker runs it again.
+      logger.warn('worker shutting down: returning the running scan to the queue');
+      // Free the tenant first: the next worker may take this job (same owner id) as soon as it is moved.
+      await releaseLock();
+      await job.moveToDelayed(Date.now(), token);
+      recordScanEnded(tenant.name, 'handed_back');
+      throw new DelayedError();
+    }
+    logger.error({ err }, 'scan failed');
+    recordScanEnded(tenant.name, 'failed');
+    throw err;
+  }
 }

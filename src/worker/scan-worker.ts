@@ -1,10 +1,22 @@
 import { Worker } from 'bullmq';
+import IORedis from 'ioredis';
 import type { Config } from '../config/schema';
 import { createScanProcessor } from '../jobs/scan-processor';
 import type { ScanServices } from '../jobs/run-scan';
 import { SCAN_QUEUE, type ScanJobResult } from '../jobs/scan-job';
 import type { Logger } from '../observability/logger';
 import { redisConnectionOptions } from './redis';
+import { RedisTenantLocks } from './tenant-lock';
+
+/** Tuning of startScanWorker; the defaults suit production, tests shorten them. */
+export interface ScanWorkerOptions {
+  /** Name of this worker in jobs' processedBy and its log lines. */
+  name?: string;
+  /** TTL of a tenant lock: how long a crashed worker's lock blocks its tenant (renewed every third of it). */
+  tenantLockTtlMs?: number;
+  /** How long a job waits when its tenant is being scanned by another job. */
+  tenantBusyDelayMs?: number;
+}
 
 export interface RunningScanWorker {
   worker: Worker;
@@ -17,16 +29,39 @@ export interface RunningScanWorker {
   isClosing(): boolean;
 }
 
-export function startScanWorker(config: Config, services: ScanServices, logger: Logger): RunningScanWorker {
+export function startScanWorker(
+  config: Config,
+  services: ScanServices,
+  baseLogger: Logger,
+  options: ScanWorkerOptions = {},
+): RunningScanWorker {
+  const logger = options.name ? baseLogger.child({ worker: options.name }) : baseLogger;
   const shutdown = new AbortController();
+  // A connection of its own: BullMQ's connections are its internals, and this one outlives the last job's release.
+  const lockRedis = new IORedis(redisConnectionOptions(config.redis.url));
+  lockRedis.on('error', (err) => logger.error({ err }, 'tenant lock Redis connection error'));
+  const tenantLocks = new RedisTenantLocks(
+    lockRedis,
+    config.redis.prefix,
+    options.tenantLockTtlMs ?? 30_000,
+    logger,
+  );
   const worker = new Worker<unknown, ScanJobResult>(
     SCAN_QUEUE,
-    createScanProcessor({ config, services, logger, shutdownSignal: shutdown.signal }),
+    createScanProcessor({
+      config,
+      services,
+      logger,
+      shutdownSignal: shutdown.signal,
+      tenantLocks,
+      tenantBusyDelayMs: options.tenantBusyDelayMs ?? 5_000,
+    }),
     {
       connection: redisConnectionOptions(config.redis.url),
       prefix: config.redis.prefix,
       concurrency: config.worker.concurrency,
       autorun: true,
+      ...(options.name ? { name: options.name } : {}),
     },
   );
   worker.on('failed', (job, err) => {
@@ -43,6 +78,7 @@ export function startScanWorker(config: Config, services: ScanServices, logger: 
         await worker.close();
       } finally {
         clearTimeout(timer);
+        await lockRedis.quit().catch(() => lockRedis.disconnect());
       }
       logger.info('worker closed');
     })();

@@ -9,6 +9,7 @@ import { openReachableScanQueue, openScanQueueEvents } from '../../worker/scan-q
 import { EXIT } from '../exit-codes';
 import { loadCliConfig, type GlobalOptions } from '../load';
 import { printRunSummary } from '../print-summary';
+import { progressPrinter } from '../progress';
 
 export interface EnqueueOptions extends GlobalOptions {
   tenant: string;
@@ -28,10 +29,16 @@ export async function enqueueCommand(options: EnqueueOptions): Promise<number> {
     process.stdout.write(`queued scan of ${tenant.name}: job ${job.id}, run ${data.runId}\n`);
     if (!events) return EXIT.ok;
 
+    const printer = progressPrinter(process.stdout);
     events.on('progress', ({ jobId, data: progress }) => {
-      if (jobId === job.id) process.stdout.write(`  ${formatProgress(progress as ScanProgress)}\n`);
+      if (jobId === job.id) printer.update(progress as ScanProgress);
     });
-    const result = (await waitForJob(job, events)) as ScanJobResult;
+    let result: ScanJobResult;
+    try {
+      result = (await waitForJob(job, events)) as ScanJobResult;
+    } finally {
+      printer.end();
+    }
     const results = JSON.parse(await readFile(result.resultsPath, 'utf8')) as RunResults;
     printRunSummary(process.stdout, result, results);
     return EXIT.ok;
@@ -47,9 +54,4 @@ async function waitForJob(job: Job, events: Parameters<Job['waitUntilFinished']>
   } catch (err) {
     throw new Error(`scan job ${job.id} failed: ${(err as Error).message}`);
   }
-}
-
-export function formatProgress(p: ScanProgress): string {
-  if (p.collector) return `${p.phase}: ${p.collector} (${p.pages ?? 0} pages, ${p.items ?? 0} items)`;
-  return p.phase;
 }

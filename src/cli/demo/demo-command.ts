@@ -11,9 +11,9 @@ import { scanJobOptions } from '../../worker/queue-options';
 import { openScanQueue, openScanQueueEvents } from '../../worker/scan-queue';
 import { startScanWorker } from '../../worker/scan-worker';
 import { DEFAULT_REDIS_URL } from '../../config/schema';
-import { formatProgress } from '../commands/enqueue';
 import { EXIT } from '../exit-codes';
 import { printRunSummary } from '../print-summary';
+import { progressPrinter } from '../progress';
 import { startChild, stopChild, waitForJsonFile } from './child-process';
 import { demoConfigYaml, type SimReadyFile } from './demo-config';
 import { ensureDemoRedis } from './local-redis';
@@ -101,10 +101,16 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
     const data: ScanJobData = { tenant: tenant.name, runId: newRunId(), trigger: 'manual' };
     const job = await queue.add(SCAN_JOB_NAME, data, scanJobOptions(config.worker));
     say(`demo: queued a scan of tenant "${tenant.name}" (job ${job.id})`);
+    const printer = progressPrinter(process.stdout);
     events.on('progress', ({ jobId, data: progress }) => {
-      if (jobId === job.id) say(`  ${formatProgress(progress as ScanProgress)}`);
+      if (jobId === job.id) printer.update(progress as ScanProgress);
     });
-    const result = (await job.waitUntilFinished(events, 120_000)) as ScanJobResult;
+    let result: ScanJobResult;
+    try {
+      result = (await job.waitUntilFinished(events, 120_000)) as ScanJobResult;
+    } finally {
+      printer.end();
+    }
     const results = JSON.parse(await readFile(result.resultsPath, 'utf8')) as RunResults;
     say('');
     printRunSummary(process.stdout, result, results);
