@@ -120,6 +120,11 @@ export function errorOutcome(reason: string): ControlOutcome {
   return { status: 'error', reason, findings: [] };
 }
 
+/** A tenant-level finding: the tenant's configured name is its asset name (CONTROLS.md). */
+export function tenantFinding(context: Pick<ControlContext, 'tenant'>, detail: string): Finding {
+  return { assetType: 'tenant', assetId: context.tenant.tenantId, assetName: context.tenant.name, detail };
+}
+
 export function outcomeFromFindings(findings: Finding[]): ControlOutcome {
   return { status: findings.length > 0 ? 'fail' : 'pass', reason: null, findings };
 }

@@ -1,4 +1,11 @@
-import { errorOutcome, GLOBAL_ADMINISTRATOR, type Control, type ControlContext } from './control';
+import {
+  errorOutcome,
+  GLOBAL_ADMINISTRATOR,
+  outcomeFromFindings,
+  tenantFinding,
+  type Control,
+  type ControlContext,
+} from './control';
 import { enabledHolders } from './privileged-users';
 
 /** CRW-ID-02: the number of distinct enabled Global Administrators is within the configured range. */
@@ -20,7 +27,7 @@ export const crwId02: Control = {
   },
   reads: ['privilegedAccess'],
   evaluate(context: ControlContext) {
-    const { privilegedAccess, settings, tenant } = context;
+    const { privilegedAccess, settings } = context;
     if (!privilegedAccess.ok)
       return errorOutcome(`role holders could not be read: ${privilegedAccess.reason}`);
     const holders = enabledHolders(privilegedAccess.value.users, new Set([GLOBAL_ADMINISTRATOR]));
@@ -29,17 +36,11 @@ export const crwId02: Control = {
     const names = holders.map((u) => u.userPrincipalName).sort();
     const bound =
       holders.length < min ? `fewer than the minimum of ${min}` : `more than the maximum of ${max}`;
-    return {
-      status: 'fail',
-      reason: null,
-      findings: [
-        {
-          assetType: 'tenant',
-          assetId: tenant.tenantId,
-          assetName: tenant.name,
-          detail: `${holders.length} Global Administrator${holders.length === 1 ? '' : 's'}, ${bound}${names.length ? `: ${names.join(', ')}` : ''}`,
-        },
-      ],
-    };
+    return outcomeFromFindings([
+      tenantFinding(
+        context,
+        `${holders.length} Global Administrator${holders.length === 1 ? '' : 's'}, ${bound}${names.length ? `: ${names.join(', ')}` : ''}`,
+      ),
+    ]);
   },
 };

@@ -1,5 +1,12 @@
 import { coversRole, hasAdminMfaShape } from './ca-rules';
-import { errorOutcome, part, type Control, type ControlContext } from './control';
+import {
+  errorOutcome,
+  outcomeFromFindings,
+  part,
+  tenantFinding,
+  type Control,
+  type ControlContext,
+} from './control';
 import { enabledHolders } from './privileged-users';
 
 /** CRW-ID-06: every privileged role held by an enabled user is covered by an enforced MFA policy. */
@@ -50,21 +57,14 @@ export const crwId06: Control = {
       .map((p) => p.displayName)
       .sort();
     const names = uncovered.map((id) => roleNames.get(id) ?? id).sort();
-    return {
-      status: 'fail',
-      reason: null,
-      findings: [
-        {
-          assetType: 'tenant',
-          assetId: context.tenant.tenantId,
-          assetName: context.tenant.name,
-          detail:
-            `security defaults are off and no enabled policy requires MFA for: ${names.join(', ')}` +
-            (reportOnly.length > 0
-              ? `; report-only policies that would otherwise qualify: ${reportOnly.join(', ')}`
-              : ''),
-        },
-      ],
-    };
+    return outcomeFromFindings([
+      tenantFinding(
+        context,
+        `security defaults are off and no enabled policy requires MFA for: ${names.join(', ')}` +
+          (reportOnly.length > 0
+            ? `; report-only policies that would otherwise qualify: ${reportOnly.join(', ')}`
+            : ''),
+      ),
+    ]);
   },
 };

@@ -1,6 +1,13 @@
 import type { ConditionalAccessPolicy } from '../collectors/types';
 import { appliesToAllApplications, breakGlassMatcher, narrowingConditions } from './ca-rules';
-import { errorOutcome, part, type Control, type ControlContext } from './control';
+import {
+  errorOutcome,
+  outcomeFromFindings,
+  part,
+  tenantFinding,
+  type Control,
+  type ControlContext,
+} from './control';
 
 /** CRW-ID-07: an enforced policy blocks legacy authentication for everyone but the break-glass accounts. */
 export const crwId07: Control = {
@@ -38,19 +45,12 @@ export const crwId07: Control = {
       if (allBreakGlass) return { status: 'pass', reason: null, findings: [] };
     }
     if (undecided) return errorOutcome(undecided);
-    return {
-      status: 'fail',
-      reason: null,
-      findings: [
-        {
-          assetType: 'tenant',
-          assetId: context.tenant.tenantId,
-          assetName: context.tenant.name,
-          detail:
-            'security defaults are off and no enabled Conditional Access policy blocks Exchange ActiveSync and other legacy clients for all users and all cloud apps (excluding only break-glass accounts)',
-        },
-      ],
-    };
+    return outcomeFromFindings([
+      tenantFinding(
+        context,
+        'security defaults are off and no enabled Conditional Access policy blocks Exchange ActiveSync and other legacy clients for all users and all cloud apps (excluding only break-glass accounts)',
+      ),
+    ]);
   },
 };
 

@@ -1,4 +1,11 @@
-import { errorOutcome, part, type Control, type ControlContext } from './control';
+import {
+  errorOutcome,
+  outcomeFromFindings,
+  part,
+  tenantFinding,
+  type Control,
+  type ControlContext,
+} from './control';
 
 /** CRW-ID-10: security defaults are on, or at least one Conditional Access policy is enforced. */
 export const crwId10: Control = {
@@ -20,17 +27,11 @@ export const crwId10: Control = {
     if (securityDefaultsEnabled || policies.some((p) => p.state === 'enabled'))
       return { status: 'pass', reason: null, findings: [] };
     const reportOnly = policies.filter((p) => p.state === 'enabledForReportingButNotEnforced').length;
-    return {
-      status: 'fail',
-      reason: null,
-      findings: [
-        {
-          assetType: 'tenant',
-          assetId: context.tenant.tenantId,
-          assetName: context.tenant.name,
-          detail: `security defaults are off and no Conditional Access policy is enabled (${policies.length} polic${policies.length === 1 ? 'y' : 'ies'}, ${reportOnly} report-only)`,
-        },
-      ],
-    };
+    return outcomeFromFindings([
+      tenantFinding(
+        context,
+        `security defaults are off and no Conditional Access policy is enabled (${policies.length} polic${policies.length === 1 ? 'y' : 'ies'}, ${reportOnly} report-only)`,
+      ),
+    ]);
   },
 };

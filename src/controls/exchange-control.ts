@@ -1,7 +1,14 @@
 // Shared pieces of the Exchange Online controls (CRW-EXO-*).
 import type { ExchangeMailbox, ExchangeOrganization } from '../collectors/exchange-types';
 import { AUDITED_MAILBOX_TYPES } from '../collectors/exchange-types';
-import { errorOutcome, outcomeFromFindings, part, type ControlContext, type ControlOutcome } from './control';
+import {
+  errorOutcome,
+  outcomeFromFindings,
+  part,
+  tenantFinding,
+  type ControlContext,
+  type ControlOutcome,
+} from './control';
 import type { Finding } from './types';
 
 /** Exchange cmdlets through InvokeCommand: Exchange.ManageAsApp plus this directory role (read-only). */
@@ -19,10 +26,6 @@ export function mailboxFinding(mailbox: ExchangeMailbox, detail: string): Findin
     assetName: mailbox.primarySmtpAddress,
     detail,
   };
-}
-
-export function tenantFinding(context: ControlContext, detail: string): Finding {
-  return { assetType: 'tenant', assetId: context.tenant.tenantId, assetName: context.tenant.name, detail };
 }
 
 /** A tenant-wide Exchange control: fails with one tenant finding when `problem` returns a detail. */

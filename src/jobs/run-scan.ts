@@ -115,7 +115,7 @@ export async function runScan(services: ScanServices, request: ScanRequest): Pro
     );
   }
 
-  await collectExchange(services, tenant, credential, access.runnable, context, progress, signal);
+  await collectExchange(services, tenant, credential, graph, access.runnable, context, progress, signal);
 
   progress({ phase: 'evaluate' });
   const controls = evaluateControls(tenant.controls, context, blocked);
@@ -206,6 +206,7 @@ async function collectExchange(
   services: ScanServices,
   tenant: ScanTenant,
   credential: TenantCredential,
+  graph: GraphClient,
   runnable: readonly string[],
   context: ControlContext,
   progress: (progress: ScanProgress) => void,
@@ -214,24 +215,17 @@ async function collectExchange(
   const controls = IMPLEMENTED_CONTROLS.filter((c) => runnable.includes(c.meta.id));
   const parts = new Set<CollectedPart>(controls.flatMap((c) => c.reads).filter((p) => EXCHANGE_PARTS.has(p)));
   if (parts.size === 0) return;
-  const options = {
-    credential: credential.tokenCredential,
-    http: services.http,
-    ...(signal ? { signal } : {}),
-  };
   const exchange = new ExchangeClient({
     baseUrl: services.exchange.url,
     resource: services.exchange.resource,
     tenantId: tenant.tenantId,
-    ...options,
+    credential: credential.tokenCredential,
+    http: services.http,
+    ...(signal ? { signal } : {}),
   });
   Object.assign(context, await collectExchangeSnapshot(exchange, parts));
   if (!parts.has('mailboxScan')) return;
-  const graph = new GraphClient({
-    baseUrl: services.graph.url,
-    resource: services.graph.resource,
-    ...options,
-  });
+  // Inbox rules come from Graph through the scan's own client (same token, same retries).
   const mailboxControls = controls.filter((c) => c.judgeMailboxes !== undefined);
   context.mailboxScan = await scanMailboxes(exchange, graph, mailboxControls, context, (p) =>
     progress({ phase: 'collect', ...p }),
