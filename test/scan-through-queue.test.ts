@@ -2,84 +2,33 @@
 // real Azure SDK clients; results equal sim's ground truth; no secret reaches logs, results, workbook or Redis.
 import { readFileSync } from 'node:fs';
 import forge from 'node-forge';
-import { expectedResults } from '../sim/tenant';
-import { IMPLEMENTED_CONTROLS } from '../src/controls/catalogue';
-import type { RunResults } from '../src/controls/types';
-import { newRunId } from '../src/jobs/run-id';
-import { createScanServices } from '../src/jobs/scan-services';
-import { SCAN_JOB_NAME, type ScanJobResult } from '../src/jobs/scan-job';
-import { openScanQueue, openScanQueueEvents } from '../src/worker/scan-queue';
-import { startScanWorker } from '../src/worker/scan-worker';
+import {
+  expectGroundTruth,
+  scanThroughQueue,
+  SEEDED_TENANTS,
+  type ScanOutcome,
+} from './helpers/ground-truth-scan';
 import { dumpKeys } from './helpers/redis-keys';
 import { openSimWorkspace, type SimWorkspace } from './helpers/sim-workspace';
 import { readWorkbookRows, workbookXmlText } from './helpers/workbook-reader';
 
-const TENANTS = [
-  { name: 'contoso', seed: 1, users: 200, credential: 'certificate' as const },
-  { name: 'fabrikam', seed: 2, users: 200, credential: 'secret' as const },
-  { name: 'northwind', seed: 3, users: 200, credential: 'certificate' as const },
-];
+const TENANTS = SEEDED_TENANTS;
 
 describe('scan through the queue against sim/', () => {
   let ws: SimWorkspace;
-  const results = new Map<string, { job: ScanJobResult; results: RunResults }>();
+  let results = new Map<string, ScanOutcome>();
 
   beforeAll(async () => {
     ws = await openSimWorkspace('e2e', { tenants: TENANTS });
-    // Every implemented control, judged as the ground truth assumes: its break-glass accounts and its "now".
-    const config = ws.rewriteConfig((document) => {
-      for (const tenant of document.tenants) {
-        tenant.controls = IMPLEMENTED_CONTROLS.map((control) => control.meta.id);
-        const { breakGlass } = expectedResults(ws.sim.tenant(tenant.name)).assumptions;
-        Object.assign(tenant, { settings: { breakGlass } });
-      }
-    });
-    const now = new Date(expectedResults(ws.sim.tenant(TENANTS[0]!.name)).assumptions.now);
-    const services = { ...createScanServices(config), now: () => now };
-    const worker = startScanWorker(config, services, ws.logger);
-    const queue = openScanQueue(config);
-    const events = openScanQueueEvents(config);
-    try {
-      await events.waitUntilReady();
-      const jobs = await Promise.all(
-        TENANTS.map((t) =>
-          queue.add(SCAN_JOB_NAME, { tenant: t.name, runId: newRunId(), trigger: 'manual' }),
-        ),
-      );
-      for (const job of jobs) {
-        const done = (await job.waitUntilFinished(events, 60_000)) as ScanJobResult;
-        results.set(done.tenant, { job: done, results: JSON.parse(readFileSync(done.resultsPath, 'utf8')) });
-      }
-    } finally {
-      await worker.close(5000);
-      services.http.close();
-      await events.close();
-      await queue.close();
-    }
+    results = await scanThroughQueue(
+      ws,
+      TENANTS.map((t) => t.name),
+    );
   });
   afterAll(() => ws.close());
 
   it.each(TENANTS.map((t) => t.name))('%s: every implemented control equals the ground truth', (name) => {
-    const run = results.get(name)!.results;
-    const truth = expectedResults(ws.sim.tenant(name));
-    // The ground truth covers every Entra ID control; compare those this version of the worker evaluates.
-    const implemented = new Set(IMPLEMENTED_CONTROLS.map((control) => control.meta.id));
-    for (const expected of truth.controls.filter((control) => implemented.has(control.id))) {
-      const actual = run.controls.find((c) => c.id === expected.id)!;
-      expect({
-        id: actual.id,
-        status: actual.status,
-        assets: actual.findings.map((f) => f.assetName),
-      }).toEqual({
-        id: expected.id,
-        status: expected.status,
-        assets: expected.findingAssetNames,
-      });
-      if (expected.highSeverityAssetNames) {
-        const high = actual.findings.filter((f) => f.severity === 'high').map((f) => f.assetName);
-        expect(high).toEqual(expected.highSeverityAssetNames);
-      }
-    }
+    expectGroundTruth(ws, name, results.get(name)!.results);
   });
 
   it("every Graph request the worker sent exists in Graph's v1.0 metadata", () => {

@@ -1,8 +1,9 @@
-import type { GraphTokenCredential } from './graph-client';
+import type { GraphTokenCredential, LinkedPage } from './graph-client';
 import { exchangeErrorMessage, ExchangeError } from './exchange-error';
 import type { HttpClient, HttpResponse } from './http-client';
 import { sleep } from './retry-delay';
 import { sendWithRetries } from './send-with-retries';
+import type { ThrottledCall, ThrottleGovernor } from './throttle-governor';
 
 export interface ExchangeClientOptions {
   /** Exchange origin, e.g. https://outlook.office365.com (requests go to `${baseUrl}/adminapi/beta/...`). */
@@ -17,6 +18,11 @@ export interface ExchangeClientOptions {
   signal?: AbortSignal;
   /** Rows per page asked with `Prefer: odata.maxpagesize` (default and service maximum 1000). */
   maxPageSize?: number;
+  /**
+   * The tenant's throttle governor for Exchange (throttle-registry.ts): a 429's Retry-After holds back every
+   * request of the tenant, not only the one that got it. Without one, each request only retries on its own.
+   */
+  throttle?: ThrottleGovernor;
 }
 
 /** A row of cmdlet output: Exchange's PascalCase properties. */
@@ -29,6 +35,9 @@ interface InvokePage {
 
 /** The well-known system mailbox that routes app-only admin API calls to the tenant's servers. */
 const ANCHOR_MAILBOX = 'SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}';
+
+/** The admin API documents no budget: every request is of one family, which only waits out Retry-After. */
+const EXCHANGE_CALLS: readonly ThrottledCall[] = [{ family: 'exchange', cost: 0 }];
 
 /** The Exchange Online admin API (InvokeCommand), app-only, with the Graph client's retry policy. */
 export class ExchangeClient {
@@ -45,9 +54,21 @@ export class ExchangeClient {
 
   /** Every page of a cmdlet's output, re-POSTing the same body to each @odata.nextLink. */
   async *pages(cmdlet: string, parameters: Record<string, unknown> = {}): AsyncGenerator<ExchangeObject[]> {
+    for await (const page of this.linkedPages(cmdlet, parameters)) yield page.items;
+  }
+
+  /**
+   * Every page with the link to the page after it (null on the last), starting at `from` (a nextLink saved by a
+   * checkpoint) or at the first page, so that a caller can save its place and resume there.
+   */
+  async *linkedPages(
+    cmdlet: string,
+    parameters: Record<string, unknown> = {},
+    from: string | null = null,
+  ): AsyncGenerator<LinkedPage<ExchangeObject>> {
     const body = JSON.stringify({ CmdletInput: { CmdletName: cmdlet, Parameters: parameters } });
     const seen = new Set<string>();
-    let url: string | undefined = this.invokeUrl;
+    let url: string | undefined = from === null ? this.invokeUrl : this.checkedNextLink(cmdlet, from, seen);
     while (url !== undefined) {
       const res = await this.post(cmdlet, url, body);
       let page: InvokePage;
@@ -59,10 +80,9 @@ export class ExchangeClient {
       if (!Array.isArray(page.value) || !page.value.every(isObject)) {
         throw new ExchangeError(res.status, 'UnexpectedShape', cmdlet, 'the response has no "value" array');
       }
-      yield page.value;
       const next = page['@odata.nextLink'];
-      if (next === undefined || next === null) url = undefined;
-      else url = this.checkedNextLink(cmdlet, next, seen);
+      url = next === undefined || next === null ? undefined : this.checkedNextLink(cmdlet, next, seen);
+      yield { items: page.value, next: url ?? null };
     }
   }
 
@@ -89,7 +109,7 @@ export class ExchangeClient {
   }
 
   private post(cmdlet: string, url: string, body: string): Promise<HttpResponse> {
-    const { credential, http, signal, tenantId } = this.options;
+    const { credential, http, signal, tenantId, throttle } = this.options;
     return sendWithRetries(
       {
         credential,
@@ -98,6 +118,7 @@ export class ExchangeClient {
         maxRetries: this.options.maxRetries ?? 6,
         sleepMs: this.options.sleepMs ?? sleep,
         ...(signal ? { signal } : {}),
+        ...(throttle ? { throttle: { governor: throttle, calls: EXCHANGE_CALLS } } : {}),
       },
       {
         method: 'POST',

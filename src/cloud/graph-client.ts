@@ -1,8 +1,10 @@
 import type { TokenCredential } from '@azure/identity';
 import { GraphError, parseGraphError } from './graph-error';
 import type { HttpClient, HttpResponse } from './http-client';
+import { classifyGraphCall } from './graph-throttle-families';
 import { sleep } from './retry-delay';
 import { sendWithRetries } from './send-with-retries';
+import type { ThrottledCall, ThrottleGovernor } from './throttle-governor';
 
 export interface GraphClientOptions {
   /** Graph origin, e.g. https://graph.microsoft.com (requests go to `${baseUrl}/v1.0/...`). */
@@ -15,6 +17,11 @@ export interface GraphClientOptions {
   sleepMs?: (ms: number) => Promise<void>;
   /** Stops paging and retrying when aborted (worker shutdown hands the job back). */
   signal?: AbortSignal;
+  /**
+   * The tenant's throttle governor (throttle-registry.ts), shared with every other Graph client of the tenant:
+   * budgets and Retry-After pauses per family. Without one, each request only retries on its own.
+   */
+  throttle?: ThrottleGovernor;
 }
 
 /**
@@ -23,6 +30,12 @@ export interface GraphClientOptions {
  */
 export interface GraphTokenCredential extends TokenCredential {
   renewTokens?(rejectedToken?: string): void;
+}
+
+/** One page of a collection and the absolute link to the next one (null on the last page). */
+export interface LinkedPage<T> {
+  items: T[];
+  next: string | null;
 }
 
 interface GraphPage<T> {
@@ -68,6 +81,14 @@ export class GraphClient {
 
   /** Every page of a collection, following @odata.nextLink to the end. */
   async *pages<T>(path: string): AsyncGenerator<T[]> {
+    for await (const page of this.linkedPages<T>(path)) yield page.items;
+  }
+
+  /**
+   * Every page from `path` (a relative path or a nextLink saved by a checkpoint) with the link to the page after
+   * it (null on the last page), so that a caller can save its place and resume there.
+   */
+  async *linkedPages<T>(path: string): AsyncGenerator<LinkedPage<T>> {
     const seen = new Set<string>();
     let next: string | undefined = path;
     while (next !== undefined) {
@@ -75,19 +96,20 @@ export class GraphClient {
       if (!Array.isArray(page.value)) {
         throw new GraphError(200, 'UnexpectedShape', displayPath(next), 'the response has no "value" array');
       }
-      yield page.value;
-      next = page['@odata.nextLink'];
-      if (next !== undefined) {
-        if (seen.has(next)) {
+      const link = page['@odata.nextLink'];
+      if (link !== undefined) {
+        if (seen.has(link)) {
           throw new GraphError(
             200,
             'RepeatedNextLink',
-            displayPath(next),
+            displayPath(link),
             'the same @odata.nextLink came twice',
           );
         }
-        seen.add(next);
+        seen.add(link);
       }
+      yield { items: page.value, next: link ?? null };
+      next = link;
     }
   }
 
@@ -106,16 +128,44 @@ export class GraphClient {
    */
   async postBatch(requests: readonly GraphBatchRequest[]): Promise<GraphBatchResponse[]> {
     const url = `${this.origin}/v1.0/$batch`;
-    const res = await this.send(url, 'POST', JSON.stringify({ requests }));
+    // The items draw from their own families' budgets; the envelope itself is not throttled.
+    const calls = requests.map((r) => classifyGraphCall(r.method, r.url));
+    const res = await this.send(url, 'POST', JSON.stringify({ requests }), calls);
     const parsed = JSON.parse(res.body.toString('utf8')) as { responses?: unknown };
     if (!Array.isArray(parsed.responses)) {
       throw new GraphError(200, 'UnexpectedShape', '/$batch', 'the response has no "responses" array');
     }
-    return parsed.responses as GraphBatchResponse[];
+    const responses = parsed.responses as GraphBatchResponse[];
+    this.observeBatchItems(requests, calls, responses);
+    return responses;
   }
 
-  private send(url: string, method: 'GET' | 'POST' = 'GET', body?: string): Promise<HttpResponse> {
-    const { credential, http, signal } = this.options;
+  /** Each item's answer (a 429 with its own Retry-After, its resource units) goes to the governor. */
+  private observeBatchItems(
+    requests: readonly GraphBatchRequest[],
+    calls: readonly ThrottledCall[],
+    responses: readonly GraphBatchResponse[],
+  ): void {
+    const governor = this.options.throttle;
+    if (!governor) return;
+    const callById = new Map(requests.map((r, i) => [String(r.id), calls[i]]));
+    for (const response of responses) {
+      const call = callById.get(String(response.id));
+      if (call === undefined || typeof response.status !== 'number') continue;
+      const headers = Object.fromEntries(
+        Object.entries(response.headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)]),
+      );
+      governor.observe([call], { status: response.status, headers });
+    }
+  }
+
+  private send(
+    url: string,
+    method: 'GET' | 'POST' = 'GET',
+    body?: string,
+    calls?: readonly ThrottledCall[],
+  ): Promise<HttpResponse> {
+    const { credential, http, signal, throttle } = this.options;
     return sendWithRetries(
       {
         credential,
@@ -124,6 +174,9 @@ export class GraphClient {
         maxRetries: this.maxRetries,
         sleepMs: this.sleepMs,
         ...(signal ? { signal } : {}),
+        ...(throttle
+          ? { throttle: { governor: throttle, calls: calls ?? [classifyGraphCall(method, url)] } }
+          : {}),
       },
       {
         method,

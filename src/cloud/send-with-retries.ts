@@ -1,7 +1,8 @@
-import type { GetTokenOptions } from '@azure/identity';
+import type { AccessToken, GetTokenOptions } from '@azure/identity';
 import type { GraphTokenCredential } from './graph-client';
 import { HttpTransportError, type HttpClient, type HttpRequest, type HttpResponse } from './http-client';
 import { retryDelayMs } from './retry-delay';
+import type { ThrottledCall, ThrottleGovernor } from './throttle-governor';
 
 /** Statuses worth another attempt: throttling and transient server failures. */
 export const RETRIABLE_STATUS: ReadonlySet<number> = new Set([429, 500, 502, 503, 504]);
@@ -14,6 +15,11 @@ export interface SendOptions {
   maxRetries: number;
   sleepMs: (ms: number) => Promise<void>;
   signal?: AbortSignal;
+  /**
+   * The tenant's governor and the budget calls of this request (a $batch: its items). Each attempt waits for it,
+   * and it sees every answer, so a 429 holds back the whole family and the budgets are kept.
+   */
+  throttle?: { governor: ThrottleGovernor; calls: readonly ThrottledCall[] };
 }
 
 export interface SendHooks {
@@ -34,14 +40,17 @@ export async function sendWithRetries(
 ): Promise<HttpResponse> {
   let refreshedAfter401 = false;
   let tokenOptions: GetTokenOptions = {};
-  const { signal, credential } = options;
+  const { signal, credential, throttle } = options;
   for (let attempt = 0; ; attempt++) {
     signal?.throwIfAborted();
-    const token = await credential.getToken(options.scope, tokenOptions);
-    tokenOptions = {}; // claims are asked for once; the new token is then in the credential's cache
-    if (!token) throw hooks.noToken();
+    // The governor first, the token after: a wait (Retry-After, budget) must not outlast a short-lived token.
+    const release = await throttle?.governor.acquire(throttle.calls, signal);
     let res: HttpResponse;
+    let token: AccessToken | null;
     try {
+      token = await credential.getToken(options.scope, tokenOptions);
+      tokenOptions = {}; // claims are asked for once; the new token is then in the credential's cache
+      if (!token) throw hooks.noToken();
       res = await options.http.request({
         ...request,
         headers: { ...request.headers, authorization: `Bearer ${token.token}` },
@@ -53,7 +62,10 @@ export async function sendWithRetries(
         continue;
       }
       throw err;
+    } finally {
+      release?.();
     }
+    throttle?.governor.observe(throttle.calls, res);
     if (res.status >= 200 && res.status < 300) return res;
     if (res.status === 401 && !refreshedAfter401) {
       // Expired or revoked token: get a genuinely new one and retry this request once. A CAE challenge names
