@@ -76,7 +76,8 @@ function parseArguments(argv: string[]): CliOptions {
     .option(
       '--faults <file>',
       'fault rules as JSON: [{"fault","target","rate","after","times","once","durationMs","retryAfterSeconds",' +
-        '"latencyMs","path"}] or {"seed": n, "rules": [...]}; added before the --fault rules',
+        '"latencyMs","path","cmdlet"} and for corrupt-field "field","corruption","value","where"] or ' +
+        '{"seed": n, "rules": [...]}; added before the --fault rules',
     )
     .addOption(new Option('--fault-seed <seed>', 'seed of the fault rates (default 1)').argParser(integer(0)))
     .addHelpText(

@@ -39,6 +39,20 @@ interface ActiveRule {
 
 const DEFAULT_SLOW_MS = 1_000;
 
+/** Faults decided once the service has answered (they change a successful answer), not before. */
+const AFTER_ANSWER: ReadonlySet<FaultKind> = new Set(['nextlink-loop', 'corrupt-field']);
+
+/** The cmdlet an Exchange InvokeCommand request names (its pages re-send the same body). */
+function cmdletOf(req: SimRequest): string | undefined {
+  try {
+    const body = JSON.parse(req.body.toString('utf8')) as { CmdletInput?: { CmdletName?: unknown } } | null;
+    const name = body?.CmdletInput?.CmdletName;
+    return typeof name === 'string' ? name : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export class FaultEngine {
   private rules: ActiveRule[] = [];
   private seed = 1;
@@ -88,7 +102,7 @@ export class FaultEngine {
     const plan: FaultPlan = { latencyMs: 0, revokeTokens: false, claimsChallenge: false };
     for (const active of this.rules) {
       const { fault } = active.rule;
-      if (fault === 'nextlink-loop' || !this.matches(active, target, req)) continue;
+      if (AFTER_ANSWER.has(fault) || !this.matches(active, target, req)) continue;
       active.matched += 1;
       // Once a rule has decided the answer, later answer-changing rules wait for another request.
       if (TERMINAL_FAULTS.has(fault) && plan.outcome) continue;
@@ -118,12 +132,28 @@ export class FaultEngine {
     return fired;
   }
 
+  /**
+   * The corrupt-field rules that fire for this request. The caller asks only for successful answers (a $batch
+   * item counts as its own request): only those count as matches.
+   */
+  fieldCorruptions(target: FaultTarget, req: SimRequest): FaultRule[] {
+    const firing: FaultRule[] = [];
+    for (const active of this.rules) {
+      if (active.rule.fault !== 'corrupt-field' || !this.matches(active, target, req)) continue;
+      active.matched += 1;
+      if (this.fires(active)) firing.push(active.rule);
+    }
+    return firing;
+  }
+
   get isEmpty(): boolean {
     return this.rules.length === 0;
   }
 
   private matches(active: ActiveRule, target: FaultTarget, req: SimRequest): boolean {
-    return (active.rule.target ?? 'graph') === target && (active.path?.test(req.url.pathname) ?? true);
+    const { rule } = active;
+    if ((rule.target ?? 'graph') !== target || !(active.path?.test(req.url.pathname) ?? true)) return false;
+    return rule.cmdlet === undefined || cmdletOf(req)?.toLowerCase() === rule.cmdlet.toLowerCase();
   }
 
   /** Whether a rule that matched the current request (already counted) fires now. */

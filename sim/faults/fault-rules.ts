@@ -16,6 +16,12 @@ export const FAULT_KINDS = [
   'claims-challenge',
   /** A page that was reached through @odata.nextLink names itself as the next link again. */
   'nextlink-loop',
+  /**
+   * Data off the documented shape: in each item of a successful answer (the `value` array of a collection page,
+   * else the entity itself; $batch items by their own path) `field` is dropped, set to null or set to `value`.
+   * Only members the item has are changed, so a corrupted resource still names only properties Graph declares.
+   */
+  'corrupt-field',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -43,7 +49,20 @@ export interface FaultRule {
   retryAfterSeconds?: number;
   /** slow: extra delay; default 1000. */
   latencyMs?: number;
+  /** Exchange only: the cmdlet the request invokes (CmdletInput.CmdletName, any case), e.g. "Get-Mailbox". */
+  cmdlet?: string;
+  /** corrupt-field: the member to corrupt, a dotted path ("state", "conditions.clientAppTypes", "principal.@odata.type"). */
+  field?: string;
+  /** corrupt-field: drop the member, set it to null, or set it to `value`. */
+  corruption?: FieldCorruption;
+  /** corrupt-field with "set": the JSON value to put there, e.g. an enum value Graph does not document. */
+  value?: unknown;
+  /** corrupt-field: only items whose members (dotted paths) equal these values, e.g. {"userPrincipalName": "…"}. */
+  where?: Record<string, string | number | boolean | null>;
 }
+
+export const FIELD_CORRUPTIONS = ['drop', 'null', 'set'] as const;
+export type FieldCorruption = (typeof FIELD_CORRUPTIONS)[number];
 
 export interface FaultsDocument {
   /** Seed of the random numbers behind `rate`; default 1. */
@@ -58,6 +77,7 @@ export const TERMINAL_FAULTS: ReadonlySet<FaultKind> = new Set(['http-500', 'htt
 const ALLOWED_TARGETS: Partial<Record<FaultKind, readonly FaultTarget[]>> = {
   'claims-challenge': ['graph'],
   'nextlink-loop': ['graph', 'exchange'],
+  'corrupt-field': ['graph', 'exchange'],
 };
 
 export class FaultRuleError extends Error {
@@ -81,6 +101,11 @@ export function parseFaultRule(value: unknown, where = 'fault'): FaultRule {
     'durationMs',
     'retryAfterSeconds',
     'latencyMs',
+    'cmdlet',
+    'field',
+    'corruption',
+    'value',
+    'where',
   ]);
   const unknown = Object.keys(input).filter((key) => !known.has(key));
   if (unknown.length > 0) throw new FaultRuleError(`${where}: unknown field(s) ${unknown.join(', ')}`);
@@ -115,7 +140,52 @@ export function parseFaultRule(value: unknown, where = 'fault'): FaultRule {
   }
   if (input['latencyMs'] !== undefined)
     rule.latencyMs = wholeNumber(input['latencyMs'], 0, `${where}.latencyMs`);
+  if (input['cmdlet'] !== undefined) {
+    if (typeof input['cmdlet'] !== 'string' || input['cmdlet'] === '')
+      throw new FaultRuleError(`${where}.cmdlet: expected a cmdlet name such as "Get-Mailbox"`);
+    if (rule.target !== 'exchange')
+      throw new FaultRuleError(`${where}.cmdlet: applies to target exchange only`);
+    rule.cmdlet = input['cmdlet'];
+  }
+  Object.assign(rule, fieldCorruption(input, fault, where));
   return rule;
+}
+
+/** The corrupt-field members of a rule: required for that kind, refused for the others. */
+function fieldCorruption(
+  input: Record<string, unknown>,
+  fault: FaultKind,
+  where: string,
+): Pick<FaultRule, 'field' | 'corruption' | 'value' | 'where'> {
+  const given = (['field', 'corruption', 'value', 'where'] as const).filter(
+    (key) => input[key] !== undefined,
+  );
+  if (fault !== 'corrupt-field') {
+    if (given.length > 0)
+      throw new FaultRuleError(`${where}: ${given.join(', ')} apply to corrupt-field only`);
+    return {};
+  }
+  const field = input['field'];
+  if (typeof field !== 'string' || field === '' || field.split('.').includes(''))
+    throw new FaultRuleError(`${where}.field: expected a member path such as "state" or "conditions.users"`);
+  const corruption = oneOf(input['corruption'], FIELD_CORRUPTIONS, `${where}.corruption`);
+  if ((corruption === 'set') !== (input['value'] !== undefined))
+    throw new FaultRuleError(`${where}.value: required with corruption "set" (and only then)`);
+  const result: Pick<FaultRule, 'field' | 'corruption' | 'value' | 'where'> = { field, corruption };
+  if (corruption === 'set') result.value = input['value'];
+  const filter = input['where'];
+  if (filter !== undefined) {
+    const scalar = (v: unknown) => v === null || ['string', 'number', 'boolean'].includes(typeof v);
+    if (
+      typeof filter !== 'object' ||
+      filter === null ||
+      Array.isArray(filter) ||
+      !Object.values(filter).every(scalar)
+    )
+      throw new FaultRuleError(`${where}.where: expected an object of member paths to plain values`);
+    result.where = filter as Record<string, string | number | boolean | null>;
+  }
+  return result;
 }
 
 /** A --faults file: an array of rules, or {"seed": n, "rules": [...]}. */
@@ -140,6 +210,10 @@ export function parseFaultFlag(flag: string): FaultRule {
   const match = /^([a-z0-9-]+)(?:@([a-z-]+))?=(.+)$/.exec(flag);
   if (!match) throw new FaultRuleError(`--fault ${flag}: expected KIND[@TARGET]=RATE|once|after:N`);
   const [, fault, target, when = ''] = match;
+  if (fault === 'corrupt-field')
+    throw new FaultRuleError(
+      `--fault ${flag}: corrupt-field needs a field: give it with --faults FILE or the control API`,
+    );
   const rule: Record<string, unknown> = { fault, ...(target !== undefined && { target }) };
   const after = /^after:(\d+)$/.exec(when);
   if (when === 'once') rule['once'] = true;

@@ -1,8 +1,10 @@
 // Fault injection in front of the sim's services: decides the faults of each request (FaultEngine), applies the
 // side effects (token revocation, CAE challenge), delays, answers in place of the service (500, 503, dropped
-// connection), and after the service answered may turn a page's @odata.nextLink into a loop.
+// connection), and after the service answered may corrupt fields of its items and turn a page's
+// @odata.nextLink into a loop.
 import { DROP_CONNECTION, type SimHandler } from '../http-server';
 import type { SimRequest, SimResponse } from '../types';
+import { corruptAnswer } from './corrupt-field';
 import type { FaultEngine } from './fault-engine';
 import type { FaultTarget } from './fault-rules';
 import { faultResponse } from './fault-responses';
@@ -35,7 +37,7 @@ export function withFaults(
     if (plan.outcome?.fault === 'drop-connection') return DROP_CONNECTION;
     if (plan.outcome) return faultResponse(target, plan.outcome.fault, req, plan.outcome.retryAfterSeconds);
 
-    const response = await handler(req);
+    const response = corruptAnswer(engine, target, req, await handler(req));
     const nextLink = nextLinkOf(response);
     if (nextLink === undefined) return response;
     // A page reached through a link the sim served may name that same link again: a loop.

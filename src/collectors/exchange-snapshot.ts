@@ -1,5 +1,7 @@
 import type { ExchangeClient } from '../cloud/exchange-client';
 import { ExchangeError } from '../cloud/exchange-error';
+import { GraphError } from '../cloud/graph-error';
+import { DataShapeError } from '../controls/data-shape-error';
 import { collectAcceptedDomains, collectExchangeOrganization } from './exchange-settings';
 import type { AcceptedDomain, ExchangeOrganization } from './exchange-types';
 import type { Collected } from './types';
@@ -25,11 +27,19 @@ export async function collectExchangeSnapshot(
 /**
  * A refusal that only affects the Exchange controls (missing role, unknown cmdlet, unexpected data) becomes a
  * `Collected` error; throttling, outages and token failures propagate so that the job is retried as a whole.
+ * The mailbox stream also reads inbox rules from Graph and runs the per-mailbox judges: unusable data from either
+ * (UnexpectedShape, a DataShapeError outside judgeAsset) makes that stream's part error, never the whole scan.
  */
 export async function exchangeCollected<T>(collect: () => Promise<T>): Promise<Collected<T>> {
   try {
     return { ok: true, value: await collect() };
   } catch (err) {
+    if (err instanceof GraphError && err.code === 'UnexpectedShape')
+      return {
+        ok: false,
+        reason: `Graph returned data that does not match its documented shape: ${err.message}`,
+      };
+    if (err instanceof DataShapeError) return { ok: false, reason: err.reason };
     if (!(err instanceof ExchangeError)) throw err;
     if (err.status === 401 || err.status === 403) {
       return {

@@ -1,24 +1,31 @@
 // Exchange Online asset shapes as the collectors hand them to the controls: only the fields the controls read.
+// Judged values Exchange (or Graph) sent in another shape than documented are null and noted in `unexpected`
+// (collectors/shape.ts): the control that needs one reports `error`.
+import type { UnexpectedFields } from './shape';
 
 export interface RemoteDomain {
   /** "*" is the Default remote domain. */
   domainName: string;
-  autoForwardEnabled: boolean;
+  autoForwardEnabled: boolean | null;
+  unexpected?: UnexpectedFields;
 }
 
 export interface OutboundSpamPolicy {
   name: string;
-  isDefault: boolean;
-  /** Automatic | On | Off (Automatic now means Off). */
-  autoForwardingMode: string;
+  isDefault: boolean | null;
+  /** As sent: Automatic | On | Off (Automatic now means Off), or a value this version does not know. */
+  autoForwardingMode: string | null;
+  unexpected?: UnexpectedFields;
 }
 
 /** Organization-wide Exchange settings (a handful of objects, whatever the tenant's size). */
 export interface ExchangeOrganization {
-  auditDisabled: boolean;
-  unifiedAuditLogIngestionEnabled: boolean;
+  auditDisabled: boolean | null;
+  unifiedAuditLogIngestionEnabled: boolean | null;
   remoteDomains: RemoteDomain[];
   outboundSpamPolicies: OutboundSpamPolicy[];
+  /** AuditDisabled (Get-OrganizationConfig), UnifiedAuditLogIngestionEnabled (Get-AdminAuditLogConfig). */
+  unexpected?: UnexpectedFields;
 }
 
 export interface AcceptedDomain {
@@ -32,19 +39,25 @@ export interface ExchangeMailbox {
   userPrincipalName: string;
   /** As Exchange returns it: the mailbox's assetName. */
   primarySmtpAddress: string;
+  /** As sent, known to this version or not; "" when Exchange sent no string (noted in `unexpected`). */
   recipientTypeDetails: string;
-  auditEnabled: boolean;
-  /** e.g. "smtp:someone@example.com"; null when not forwarding. */
+  auditEnabled: boolean | null;
+  /** e.g. "smtp:someone@example.com"; null when not forwarding (or noted in `unexpected`). */
   forwardingSmtpAddress: string | null;
+  /** Keys are Exchange's property names (RecipientTypeDetails, AuditEnabled, …). */
+  unexpected?: UnexpectedFields;
 }
 
 export interface InboxRule {
   id: string;
   displayName: string;
-  isEnabled: boolean;
+  isEnabled: boolean | null;
+  /** Recipient addresses of each forwarding action; recipients without an address are noted in `unexpected`. */
   forwardTo: string[];
   redirectTo: string[];
   forwardAsAttachmentTo: string[];
+  /** Keys are Graph's names (isEnabled, actions.forwardTo[0].emailAddress.address, …). */
+  unexpected?: UnexpectedFields;
 }
 
 /** A mailbox with its inbox rules; `inboxRules` is null when no runnable control reads them. */

@@ -17,10 +17,12 @@ export async function collectGroupMembers(
   let items = 0;
   for (const groupId of groupIds) {
     const users: DirectoryUser[] = [];
-    const path = `/groups/${encodeURIComponent(groupId)}/members?$select=${DIRECTORY_USER_SELECT}`;
-    for await (const page of graph.pages<Record<string, unknown>>(path)) {
+    const path = `/groups/${encodeURIComponent(groupId)}/members`;
+    for await (const page of graph.pages<Record<string, unknown>>(
+      `${path}?$select=${DIRECTORY_USER_SELECT}`,
+    )) {
       pages++;
-      for (const item of page) if (isGraphUser(item)) users.push(toDirectoryUser(item));
+      for (const item of page) if (isGraphUser(item)) users.push(toDirectoryUser(item, path));
       items += page.length;
       progress({ collector: 'groupMembers', pages, items });
     }

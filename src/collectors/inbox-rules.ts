@@ -3,6 +3,7 @@ import { GraphError } from '../cloud/graph-error';
 import { RETRIABLE_STATUS } from '../cloud/send-with-retries';
 import { retryDelayMs, sleep } from '../cloud/retry-delay';
 import type { InboxRule } from './exchange-types';
+import { noteUnexpected, unexpectedPart } from './shape';
 
 /** Graph's JSON batch holds at most 20 requests. */
 const BATCH_SIZE = 20;
@@ -77,28 +78,49 @@ function itemError(path: string, response: GraphBatchResponse): GraphError {
   return new GraphError(response.status, code, path, message);
 }
 
+/**
+ * The rules of one mailbox. A body without its "value" array is UnexpectedShape. Per rule, id and displayName
+ * name it in findings (absent: "(no id)" / "", as before); isEnabled and recipients without an address are noted
+ * for EXO-05, which reports `error` if such a rule could forward outside.
+ */
 function parseRules(path: string, body: unknown): InboxRule[] {
   const value = (body as { value?: unknown } | undefined)?.value;
   if (!Array.isArray(value))
     throw new GraphError(200, 'UnexpectedShape', path, 'the response has no "value" array');
   return value.map((raw: unknown) => {
-    const rule = (raw ?? {}) as Record<string, unknown>;
-    const actions = (rule.actions ?? {}) as Record<string, unknown>;
+    const rule = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+    const actions = (typeof rule.actions === 'object' && rule.actions !== null ? rule.actions : {}) as Record<
+      string,
+      unknown
+    >;
+    const notes: Record<string, string> = {};
     return {
-      id: typeof rule.id === 'string' ? rule.id : '',
+      id: typeof rule.id === 'string' ? rule.id : '(no id)',
       displayName: typeof rule.displayName === 'string' ? rule.displayName : '',
-      // A rule Graph does not say is disabled is judged as enabled (a finding is safer than a silent skip).
-      isEnabled: rule.isEnabled !== false,
-      forwardTo: addresses(actions.forwardTo),
-      redirectTo: addresses(actions.redirectTo),
-      forwardAsAttachmentTo: addresses(actions.forwardAsAttachmentTo),
+      isEnabled:
+        typeof rule.isEnabled === 'boolean'
+          ? rule.isEnabled
+          : noteUnexpected(notes, 'isEnabled', rule.isEnabled),
+      forwardTo: addresses(notes, 'actions.forwardTo', actions.forwardTo),
+      redirectTo: addresses(notes, 'actions.redirectTo', actions.redirectTo),
+      forwardAsAttachmentTo: addresses(notes, 'actions.forwardAsAttachmentTo', actions.forwardAsAttachmentTo),
+      ...unexpectedPart(notes),
     };
   });
 }
 
-function addresses(recipients: unknown): string[] {
-  if (!Array.isArray(recipients)) return [];
-  return recipients
-    .map((r: unknown) => (r as { emailAddress?: { address?: unknown } } | null)?.emailAddress?.address)
-    .filter((a): a is string => typeof a === 'string' && a !== '');
+/** An action's recipient addresses; absent or null means the rule has no such action (Graph omits unset ones). */
+function addresses(notes: Record<string, string>, path: string, recipients: unknown): string[] {
+  if (recipients === null || recipients === undefined) return [];
+  if (!Array.isArray(recipients)) {
+    noteUnexpected(notes, path, recipients);
+    return [];
+  }
+  const found: string[] = [];
+  for (const [i, recipient] of recipients.entries()) {
+    const address = (recipient as { emailAddress?: { address?: unknown } } | null)?.emailAddress?.address;
+    if (typeof address === 'string' && address !== '') found.push(address);
+    else noteUnexpected(notes, `${path}[${i}].emailAddress.address`, address);
+  }
+  return found;
 }

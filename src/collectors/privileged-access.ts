@@ -68,11 +68,16 @@ export function resolvePrivilegedUsers(
     const roleName = roleNames.get(grant.roleId) ?? grant.roleId;
     const { principal } = grant;
     if (principal.type === 'user') {
+      // A grant to a user /users does not return (deleted?): whether it is enabled is unknown, so the controls
+      // that count enabled holders report it rather than guess.
       const user = directUsers.get(principal.id) ?? {
         id: principal.id,
         userPrincipalName: principal.userPrincipalName ?? principal.id,
         accountEnabled: null,
         userType: null,
+        unexpected: {
+          accountEnabled: 'unknown (a role grant names this user but /users does not return it)',
+        },
       };
       add(user, { roleId: grant.roleId, roleName, kind: grant.kind, viaGroup: null });
     } else if (principal.type === 'group') {

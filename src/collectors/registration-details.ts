@@ -1,8 +1,9 @@
 import type { GraphClient } from '../cloud/graph-client';
-import { GraphError } from '../cloud/graph-error';
 import type { ProgressSink } from './progress';
-import { requireString } from './role-grants';
+import { graphShapeError, requireString } from './shape';
 import type { RegistrationRecord } from './types';
+
+const PATH = '/reports/authenticationMethods/userRegistrationDetails';
 
 /**
  * Authentication-method registration records of the wanted users (streamed; only wanted ones are kept).
@@ -16,24 +17,18 @@ export async function collectRegistrations(
   const found = new Map<string, RegistrationRecord>();
   let pages = 0;
   let items = 0;
-  for await (const page of graph.pages<Record<string, unknown>>(
-    '/reports/authenticationMethods/userRegistrationDetails',
-  )) {
+  for await (const page of graph.pages<Record<string, unknown>>(PATH)) {
     pages++;
     items += page.length;
     for (const item of page) {
       if (typeof item.id !== 'string' || !wanted.has(item.id)) continue;
-      if (typeof item.isMfaRegistered !== 'boolean') {
-        throw new GraphError(
-          200,
-          'UnexpectedShape',
-          'isMfaRegistered',
-          `registration record ${item.id} has no boolean isMfaRegistered`,
-        );
-      }
+      const asset = `registration record of user ${item.id}`;
+      // Only ID-01 reads these: a record it cannot read makes that part (and so ID-01) error.
+      if (typeof item.isMfaRegistered !== 'boolean')
+        throw graphShapeError(PATH, asset, 'isMfaRegistered', item.isMfaRegistered, 'true or false');
       found.set(item.id, {
         id: item.id,
-        userPrincipalName: requireString(item.userPrincipalName, 'userPrincipalName'),
+        userPrincipalName: requireString(item.userPrincipalName, 'userPrincipalName', asset, PATH),
         isMfaRegistered: item.isMfaRegistered,
       });
     }

@@ -1,6 +1,7 @@
 import type { GraphClient } from '../cloud/graph-client';
 import { GraphError } from '../cloud/graph-error';
 import type { ProgressSink } from './progress';
+import { graphShapeError, requireString } from './shape';
 import type { PrincipalType } from './types';
 
 /** One role assignment or eligibility as Graph returns it with $expand=principal, reduced to what we use. */
@@ -11,8 +12,8 @@ export interface RoleGrant {
 }
 
 interface GraphRoleItem {
+  id?: unknown;
   roleDefinitionId?: unknown;
-  principalId?: unknown;
   principal?: {
     '@odata.type'?: unknown;
     id?: unknown;
@@ -20,6 +21,9 @@ interface GraphRoleItem {
     userPrincipalName?: unknown;
   } | null;
 }
+
+const ASSIGNMENTS = '/roleManagement/directory/roleAssignments';
+const ELIGIBILITIES = '/roleManagement/directory/roleEligibilitySchedules';
 
 const PRINCIPAL_TYPES: Record<string, PrincipalType> = {
   '#microsoft.graph.user': 'user',
@@ -38,10 +42,10 @@ export async function collectActiveGrants(
   for (const roleId of roleIds) {
     const filter = encodeURIComponent(`roleDefinitionId eq '${roleId}'`);
     for await (const page of graph.pages<GraphRoleItem>(
-      `/roleManagement/directory/roleAssignments?$filter=${filter}&$expand=principal`,
+      `${ASSIGNMENTS}?$filter=${filter}&$expand=principal`,
     )) {
       pages++;
-      for (const item of page) grants.push(toGrant(item, 'active'));
+      for (const item of page) grants.push(toGrant(item, 'active', ASSIGNMENTS));
       progress({ collector: 'roleAssignments', pages, items: grants.length });
     }
   }
@@ -61,13 +65,12 @@ export async function collectEligibleGrants(
   const grants: RoleGrant[] = [];
   let pages = 0;
   try {
-    for await (const page of graph.pages<GraphRoleItem>(
-      '/roleManagement/directory/roleEligibilitySchedules?$expand=principal',
-    )) {
+    for await (const page of graph.pages<GraphRoleItem>(`${ELIGIBILITIES}?$expand=principal`)) {
       pages++;
       for (const item of page) {
-        const grant = toGrant(item, 'eligible');
-        if (wanted.has(grant.roleId)) grants.push(grant);
+        // Other roles' eligibilities are not read any further.
+        if (typeof item.roleDefinitionId === 'string' && !wanted.has(item.roleDefinitionId)) continue;
+        grants.push(toGrant(item, 'eligible', ELIGIBILITIES));
       }
       progress({ collector: 'roleEligibilitySchedules', pages, items: grants.length });
     }
@@ -78,28 +81,28 @@ export async function collectEligibleGrants(
   return grants;
 }
 
-function toGrant(item: GraphRoleItem, kind: RoleGrant['kind']): RoleGrant {
-  const roleId = requireString(item.roleDefinitionId, 'roleDefinitionId');
-  const principal = item.principal ?? null;
-  const id = requireString(principal?.id ?? item.principalId, 'principalId');
-  const odataType = typeof principal?.['@odata.type'] === 'string' ? principal['@odata.type'] : '';
+/**
+ * A grant with its principal resolved. The principal's @odata.type says whether it is a user: without it (or
+ * without the expanded principal) nobody can tell, so that is UnexpectedShape. A type other than user, group or
+ * service principal is kept as 'other': such a directory object is no user, so it never counts.
+ */
+function toGrant(item: GraphRoleItem, kind: RoleGrant['kind'], path: string): RoleGrant {
+  const asset = `role ${kind === 'active' ? 'assignment' : 'eligibility'} ${typeof item.id === 'string' ? item.id : '(no id)'}`;
+  const roleId = requireString(item.roleDefinitionId, 'roleDefinitionId', asset, path);
+  const principal = item.principal;
+  if (typeof principal !== 'object' || principal === null)
+    throw graphShapeError(path, asset, 'principal', principal, 'the expanded principal');
+  const odataType = principal['@odata.type'];
+  if (typeof odataType !== 'string')
+    throw graphShapeError(path, asset, 'principal.@odata.type', odataType, 'the principal type');
   return {
     roleId,
     kind,
     principal: {
       type: PRINCIPAL_TYPES[odataType] ?? 'other',
-      id,
-      displayName: typeof principal?.displayName === 'string' ? principal.displayName : '',
-      userPrincipalName:
-        typeof principal?.userPrincipalName === 'string' ? principal.userPrincipalName : null,
+      id: requireString(principal.id, 'principal.id', asset, path),
+      displayName: typeof principal.displayName === 'string' ? principal.displayName : '',
+      userPrincipalName: typeof principal.userPrincipalName === 'string' ? principal.userPrincipalName : null,
     },
   };
-}
-
-/** A field the documented shape guarantees; its absence means the data cannot be trusted. */
-export function requireString(value: unknown, field: string): string {
-  if (typeof value !== 'string' || value === '') {
-    throw new GraphError(200, 'UnexpectedShape', field, `expected a non-empty string in "${field}"`);
-  }
-  return value;
 }

@@ -1,5 +1,6 @@
 import type { GraphClient } from '../cloud/graph-client';
 import { GraphError } from '../cloud/graph-error';
+import { DataShapeError } from '../controls/data-shape-error';
 import { collectConditionalAccess, collectExclusions } from './conditional-access';
 import { collectPermanentAssignments } from './permanent-assignments';
 import { collectPrivilegedAccess } from './privileged-access';
@@ -91,6 +92,10 @@ export async function collectTenantSnapshot(
   };
 }
 
+/**
+ * A collection's result, or its refusal or unusable data in words. A DataShapeError is a per-asset judge that ran
+ * outside judgeAsset (controls/judge-assets.ts): the stream it ran in is unusable, never the whole scan.
+ */
 export async function collected<T>(collect: () => Promise<T>): Promise<Collected<T>> {
   try {
     return { ok: true, value: await collect() };
@@ -99,8 +104,12 @@ export async function collected<T>(collect: () => Promise<T>): Promise<Collected
       return { ok: false, reason: describeRefusal(err) };
     }
     if (err instanceof GraphError && err.code === 'UnexpectedShape') {
-      return { ok: false, reason: `Graph returned data of an unexpected shape: ${err.message}` };
+      return {
+        ok: false,
+        reason: `Graph returned data that does not match its documented shape: ${err.message}`,
+      };
     }
+    if (err instanceof DataShapeError) return { ok: false, reason: err.reason };
     throw err;
   }
 }

@@ -1,4 +1,5 @@
 // Asset shapes as the collectors hand them to the controls: only the fields the controls read.
+import type { UnexpectedFields } from './shape';
 
 /** Data one collector could not get, with the reason in words an admin can act on. */
 export type Collected<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -8,9 +9,12 @@ export type PrincipalType = 'user' | 'group' | 'servicePrincipal' | 'other';
 export interface DirectoryUser {
   id: string;
   userPrincipalName: string;
-  /** null when Graph did not say; treated as enabled (a finding is safer than a silent skip). */
+  /** null when Graph sent no boolean (noted in `unexpected`): a control that needs it reports `error`. */
   accountEnabled: boolean | null;
+  /** As Graph sent it: Member, Guest, or a value this version does not know; null when not a string. */
   userType: string | null;
+  /** Judged fields Graph sent in a shape its documentation does not allow (their typed value is null). */
+  unexpected?: UnexpectedFields;
 }
 
 /** How a user holds a role: directly or through a role-assignable group, active or eligible (PIM). */
@@ -50,11 +54,15 @@ export interface AssignedLicense {
   disabledPlans: string[];
 }
 
-/** One user of the tenant-wide stream, as the per-user controls read it. */
+/**
+ * One user of the tenant-wide stream, as the per-user controls read it. Nulls Graph documents (no creation date,
+ * never synchronised, never signed in) are kept as null; any other shape problem is also noted in `unexpected`.
+ */
 export interface ScannedUser extends DirectoryUser {
   createdDateTime: string | null;
   onPremisesSyncEnabled: boolean | null;
-  assignedLicenses: AssignedLicense[];
+  /** null when Graph sent no array of { skuId, disabledPlans[] } (noted in `unexpected`). */
+  assignedLicenses: AssignedLicense[] | null;
   /** undefined when signInActivity was not read (no Entra ID P1 or not needed); null when Graph has none. */
   signInActivity?: SignInActivity | null;
 }
@@ -80,11 +88,16 @@ export interface PermanentAssignment {
 
 export type PolicyState = 'enabled' | 'disabled' | 'enabledForReportingButNotEnforced';
 
-/** A Conditional Access policy reduced to what ID-06 … ID-10 read; narrowing conditions kept as Graph sent them. */
+/**
+ * A Conditional Access policy reduced to what ID-06 … ID-10 read; narrowing conditions kept as Graph sent them.
+ * Conditions or grant controls in a shape the documentation does not allow are noted in `unexpected` (their
+ * typed value is then empty): ID-06 … ID-08 cannot judge such a policy, ID-10 reads its state only.
+ */
 export interface ConditionalAccessPolicy {
   id: string;
   displayName: string;
-  state: string;
+  /** As Graph sent it: a PolicyState, or a value this version does not know; null when not a string. */
+  state: string | null;
   users: {
     includeUsers: string[];
     excludeUsers: string[];
@@ -113,6 +126,7 @@ export interface ConditionalAccessPolicy {
     /** true when the grant names an authentication strength. */
     authenticationStrength: boolean;
   } | null;
+  unexpected?: UnexpectedFields;
 }
 
 export interface ConditionalAccessState {

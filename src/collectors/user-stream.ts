@@ -1,8 +1,7 @@
 import type { GraphClient } from '../cloud/graph-client';
 import { GraphError } from '../cloud/graph-error';
-import { toDirectoryUser } from './directory-user';
-import type { ProgressSink } from './progress';
-import type { AssignedLicense, ScannedUser, SignInActivity } from './types';
+import { toScannedUser } from './scanned-user';
+import type { ScannedUser } from './types';
 
 const SELECT =
   'id,userPrincipalName,accountEnabled,userType,createdDateTime,onPremisesSyncEnabled,assignedLicenses';
@@ -10,103 +9,67 @@ const SELECT =
 const WITH_SIGN_INS = `/users?$select=${SELECT},signInActivity&$top=500`;
 const WITHOUT_SIGN_INS = `/users?$select=${SELECT}&$top=999`;
 
-export interface UserStreamOutcome {
-  /** Whether the users carried signInActivity; the refusal in words otherwise. */
-  signInActivity: { ok: true } | { ok: false; reason: string };
+/** Which request a page of users came from; a resumed stream must go on with the same one. */
+export type UserStreamVariant = 'withSignIns' | 'withoutSignIns';
+
+/** A page of users, the link to the next page, and the stream's notes (variant, why no signInActivity). */
+export interface UserPage {
+  items: ScannedUser[];
+  next: string | null;
+  notes: { variant: UserStreamVariant; signInRefusal?: string };
 }
+
+export const NON_PREMIUM_SIGN_INS =
+  'sign-in activity needs Entra ID P1 (Graph answered 403 Authentication_RequestFromNonPremiumTenantOrB2CTenant): license the tenant for Entra ID P1 or P2';
 
 /**
- * Streams every user once, handing each to `onUser` (nothing is kept here, so memory is bounded whatever the
- * tenant size). With `signInActivity` asked for and a tenant without Entra ID P1 (403
- * Authentication_RequestFromNonPremiumTenantOrB2CTenant on the first page), streams again without it.
+ * Every user once, page by page (nothing is kept here, so memory is bounded whatever the tenant size), from the
+ * start or from a saved link. With `signInActivity` asked for and a tenant without Entra ID P1 (403
+ * Authentication_RequestFromNonPremiumTenantOrB2CTenant on the first page), streams without it and says why.
  */
-export async function streamUsers(
+export async function* userPages(
   graph: GraphClient,
   wantSignInActivity: boolean,
-  onUser: (user: ScannedUser) => void,
-  progress: ProgressSink,
-): Promise<UserStreamOutcome> {
+  from?: { next: string; notes: UserPage['notes'] },
+): AsyncGenerator<UserPage> {
+  if (from !== undefined) {
+    yield* pagesFrom(graph, from.next, from.notes);
+    return;
+  }
   if (!wantSignInActivity) {
-    await streamFrom(graph, WITHOUT_SIGN_INS, false, onUser, progress);
-    return { signInActivity: { ok: false, reason: 'signInActivity was not requested' } };
+    yield* pagesFrom(graph, WITHOUT_SIGN_INS, { variant: 'withoutSignIns' });
+    return;
   }
+  const pages = pagesFrom(graph, WITH_SIGN_INS, { variant: 'withSignIns' });
+  let first: IteratorResult<UserPage>;
   try {
-    await streamFrom(graph, WITH_SIGN_INS, true, onUser, progress);
-    return { signInActivity: { ok: true } };
-  } catch (err) {
-    if (!(err instanceof NonPremiumAtStart)) throw err;
-    await streamFrom(graph, WITHOUT_SIGN_INS, false, onUser, progress);
-    return {
-      signInActivity: {
-        ok: false,
-        reason:
-          'sign-in activity needs Entra ID P1 (Graph answered 403 Authentication_RequestFromNonPremiumTenantOrB2CTenant): license the tenant for Entra ID P1 or P2',
-      },
-    };
-  }
-}
-
-/** The first page was refused for want of a premium licence: no user has been handed out yet. */
-class NonPremiumAtStart extends Error {}
-
-async function streamFrom(
-  graph: GraphClient,
-  path: string,
-  withSignIns: boolean,
-  onUser: (user: ScannedUser) => void,
-  progress: ProgressSink,
-): Promise<void> {
-  let pages = 0;
-  let items = 0;
-  try {
-    for await (const page of graph.pages<Record<string, unknown>>(path)) {
-      pages++;
-      items += page.length;
-      for (const item of page) onUser(toScannedUser(item, withSignIns));
-      progress({ collector: 'users', pages, items });
-    }
+    first = await pages.next();
   } catch (err) {
     if (
-      pages === 0 &&
-      withSignIns &&
-      err instanceof GraphError &&
-      err.status === 403 &&
-      err.code === 'Authentication_RequestFromNonPremiumTenantOrB2CTenant'
+      !(err instanceof GraphError) ||
+      err.status !== 403 ||
+      err.code !== 'Authentication_RequestFromNonPremiumTenantOrB2CTenant'
     ) {
-      throw new NonPremiumAtStart();
+      throw err;
     }
-    throw err;
+    yield* pagesFrom(graph, WITHOUT_SIGN_INS, {
+      variant: 'withoutSignIns',
+      signInRefusal: NON_PREMIUM_SIGN_INS,
+    });
+    return;
   }
+  if (first.done === true) return;
+  yield first.value;
+  yield* pages;
 }
 
-export function toScannedUser(item: Record<string, unknown>, withSignIns: boolean): ScannedUser {
-  const user: ScannedUser = {
-    ...toDirectoryUser(item),
-    createdDateTime: typeof item.createdDateTime === 'string' ? item.createdDateTime : null,
-    onPremisesSyncEnabled:
-      typeof item.onPremisesSyncEnabled === 'boolean' ? item.onPremisesSyncEnabled : null,
-    assignedLicenses: Array.isArray(item.assignedLicenses)
-      ? item.assignedLicenses.flatMap(toAssignedLicense)
-      : [],
-  };
-  if (withSignIns) user.signInActivity = toSignInActivity(item.signInActivity);
-  return user;
-}
-
-function toAssignedLicense(value: unknown): AssignedLicense[] {
-  const item = value as { skuId?: unknown; disabledPlans?: unknown } | null;
-  if (typeof item?.skuId !== 'string') return [];
-  const disabled = Array.isArray(item.disabledPlans) ? item.disabledPlans : [];
-  return [{ skuId: item.skuId, disabledPlans: disabled.filter((p): p is string => typeof p === 'string') }];
-}
-
-function toSignInActivity(value: unknown): SignInActivity | null {
-  if (typeof value !== 'object' || value === null) return null;
-  const item = value as Record<string, unknown>;
-  const field = (name: string) => (typeof item[name] === 'string' ? (item[name] as string) : null);
-  return {
-    lastSignInDateTime: field('lastSignInDateTime'),
-    lastNonInteractiveSignInDateTime: field('lastNonInteractiveSignInDateTime'),
-    lastSuccessfulSignInDateTime: field('lastSuccessfulSignInDateTime'),
-  };
+async function* pagesFrom(
+  graph: GraphClient,
+  path: string,
+  notes: UserPage['notes'],
+): AsyncGenerator<UserPage> {
+  const withSignIns = notes.variant === 'withSignIns';
+  for await (const page of graph.linkedPages<Record<string, unknown>>(path)) {
+    yield { items: page.items.map((item) => toScannedUser(item, withSignIns)), next: page.next, notes };
+  }
 }

@@ -1,7 +1,66 @@
-// CONTROLS.md's precise rules about Conditional Access policies, shared by ID-06, ID-07 and ID-08.
-import type { ConditionalAccessPolicy } from '../collectors/types';
+// CONTROLS.md's precise rules about Conditional Access policies, shared by ID-06, ID-07, ID-08 and ID-10.
+import type { ConditionalAccessPolicy, PolicyState } from '../collectors/types';
+import { DataShapeError, sentValue } from './data-shape-error';
 
-/** The user cannot satisfy the grant without MFA: mfa or a strength, and AND or no other control. */
+const POLICY_STATES: ReadonlySet<string> = new Set<PolicyState>([
+  'enabled',
+  'disabled',
+  'enabledForReportingButNotEnforced',
+]);
+
+export function describePolicy(policy: ConditionalAccessPolicy): string {
+  return `Conditional Access policy "${policy.displayName}" (${policy.id})`;
+}
+
+/** Whether the state is one Graph documents (enabled, disabled, enabledForReportingButNotEnforced). */
+export function hasKnownState(policy: ConditionalAccessPolicy): boolean {
+  return policy.state !== null && POLICY_STATES.has(policy.state);
+}
+
+/**
+ * The policy's state. A state Graph does not document (a new one, or none at all) might enforce the policy or
+ * might not, and guessing either way could pass or fail a control wrongly: a control whose outcome depends on
+ * such a policy cannot judge it, so this throws DataShapeError naming the policy, the field and the value.
+ * Controls ask only once the policy would matter otherwise.
+ */
+export function stateOf(policy: ConditionalAccessPolicy): PolicyState {
+  if (hasKnownState(policy)) return policy.state as PolicyState;
+  throw new DataShapeError(
+    describePolicy(policy),
+    'state',
+    sentValue(policy, 'state', policy.state),
+    'enabled, disabled or enabledForReportingButNotEnforced',
+  );
+}
+
+/** Report-only and disabled policies enforce nothing, whatever their conditions: only the others are read on. */
+export function mayEnforce(policy: ConditionalAccessPolicy): boolean {
+  return policy.state !== 'disabled' && policy.state !== 'enabledForReportingButNotEnforced';
+}
+
+/**
+ * Throws DataShapeError when the policy's conditions or grant controls came in another shape than documented:
+ * who it applies to and what it grants are then unknown.
+ */
+export function requireReadable(policy: ConditionalAccessPolicy): void {
+  const noted = notedShape(policy);
+  if (noted)
+    throw new DataShapeError(describePolicy(policy), noted[0], noted[1], 'the shape Graph documents');
+}
+
+/** Whether the conditions and grant controls came in the documented shape (see requireReadable). */
+export function isReadable(policy: ConditionalAccessPolicy): boolean {
+  return notedShape(policy) === undefined;
+}
+
+function notedShape(policy: ConditionalAccessPolicy): [string, string] | undefined {
+  return Object.entries(policy.unexpected ?? {}).find(([field]) => field !== 'state');
+}
+
+/**
+ * The user cannot satisfy the grant without MFA: mfa or a strength, and AND or no other control. A grant control
+ * this version does not know counts as another control: under OR the user could satisfy it instead of MFA.
+ */
 export function grantRequiresMfa(policy: ConditionalAccessPolicy): boolean {
   const { grant } = policy;
   if (!grant) return false;
@@ -10,9 +69,14 @@ export function grantRequiresMfa(policy: ConditionalAccessPolicy): boolean {
   return mfa && (grant.operator === 'AND' || others === 0);
 }
 
-/** ID-08's "MFA policy": enabled (report-only does not enforce anything) and grants with MFA. */
+/**
+ * ID-08's "MFA policy": enabled (report-only does not enforce anything) and grants with MFA. Throws DataShapeError
+ * for one that may enforce but cannot be read, or grants with MFA in a state this version does not know.
+ */
 export function isMfaPolicy(policy: ConditionalAccessPolicy): boolean {
-  return policy.state === 'enabled' && grantRequiresMfa(policy);
+  if (!mayEnforce(policy)) return false;
+  requireReadable(policy);
+  return grantRequiresMfa(policy) && stateOf(policy) === 'enabled';
 }
 
 /**
@@ -46,7 +110,11 @@ export function appliesToAllApplications(policy: ConditionalAccessPolicy): boole
   return policy.includeApplications.includes('All');
 }
 
-/** ID-06 apart from the state: what makes a policy qualify once enabled. */
+/**
+ * ID-06 apart from the state: what makes a policy qualify once enabled. clientAppTypes values this version does
+ * not know need no care here nor in ID-07: ID-06 wants exactly "all" (or none), ID-07 wants exchangeActiveSync
+ * and other among them, and an unknown value is neither.
+ */
 export function hasAdminMfaShape(policy: ConditionalAccessPolicy): boolean {
   const clients = policy.clientAppTypes;
   const allClients = clients.length === 0 || (clients.length === 1 && clients[0] === 'all');

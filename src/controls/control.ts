@@ -9,6 +9,7 @@ import type {
   SubscribedSku,
 } from '../collectors/types';
 import type { AcceptedDomain, ExchangeOrganization, MailboxWithRules } from '../collectors/exchange-types';
+import type { ShapeErrors } from './judge-assets';
 import type { ControlStatus, Finding, Severity } from './types';
 
 /** What a control is, independent of any run: shown in the report, results.json and metrics. */
@@ -60,9 +61,14 @@ export interface MailboxScan {
   findings: ReadonlyMap<string, readonly Finding[]>;
   /** Whether the mailboxes carried their inbox rules, with the reason if not. */
   inboxRules: Collected<true>;
+  /** Controls that met a mailbox they could not judge, with the `error` reason (judgeAsset, judge-assets.ts). */
+  shapeErrors?: ShapeErrors;
 }
 
-/** A per-mailbox judgement, prepared once per tenant. */
+/**
+ * A per-mailbox judgement, prepared once per tenant. Throws DataShapeError for a mailbox lacking a field it
+ * needs; run it through judgeAsset (judge-assets.ts), which records that as the control's `error`.
+ */
 export type MailboxJudge = (mailbox: MailboxWithRules) => Finding[];
 
 /** The result of streaming the users through the per-user controls. */
@@ -71,9 +77,14 @@ export interface UserScan {
   findings: ReadonlyMap<string, readonly Finding[]>;
   /** Whether the users carried signInActivity (Entra ID P1 and AuditLog.Read.All), with the reason if not. */
   signInActivity: Collected<true>;
+  /** Controls that met a user they could not judge, with the `error` reason (judgeAsset, judge-assets.ts). */
+  shapeErrors?: ShapeErrors;
 }
 
-/** A per-user judgement, prepared once per tenant so that each of a million users costs O(1). */
+/**
+ * A per-user judgement, prepared once per tenant so that each of a million users costs O(1). Throws
+ * DataShapeError for a user lacking a field it needs; run it through judgeAsset (judge-assets.ts).
+ */
 export type UserJudge = (user: ScannedUser) => Finding | null;
 
 export interface ControlOutcome {
@@ -94,6 +105,7 @@ export interface Control {
   /**
    * Per-user controls: the judge each streamed user goes through (the context lacks `userScan` then); its
    * findings come back to evaluate() in `context.userScan`. null when the context does not allow judging.
+   * Preparing the judge never throws; the judge itself may throw DataShapeError (see UserJudge).
    */
   judgeUsers?(context: ControlContext): UserJudge | null;
   /** The user stream must carry signInActivity for this control. */
@@ -101,6 +113,7 @@ export interface Control {
   /**
    * Per-mailbox controls: the judge each streamed mailbox goes through (the context lacks `mailboxScan` then);
    * its findings come back to evaluate() in `context.mailboxScan`. null when the context does not allow judging.
+   * Preparing the judge never throws; the judge itself may throw DataShapeError (see MailboxJudge).
    */
   judgeMailboxes?(context: ControlContext): MailboxJudge | null;
   /** The mailbox stream must carry each mailbox's inbox rules (Graph) for this control. */

@@ -1,5 +1,5 @@
 import type { Control } from './control';
-import { EXCHANGE_READER, evaluateOrganization } from './exchange-control';
+import { EXCHANGE_READER, evaluateOrganization, requireFlag } from './exchange-control';
 
 /** CRW-EXO-01: mailbox auditing is on by default for the organization (Get-OrganizationConfig AuditDisabled). */
 export const crwExo01: Control = {
@@ -16,7 +16,7 @@ export const crwExo01: Control = {
   reads: ['exchangeOrganization'],
   evaluate: (context) =>
     evaluateOrganization(context, (org) =>
-      org.auditDisabled
+      requireFlag('Get-OrganizationConfig', org, 'AuditDisabled', org.auditDisabled)
         ? 'mailbox auditing is turned off for the organization (AuditDisabled is true)'
         : null,
     ),

@@ -1,5 +1,5 @@
 import type { Control } from './control';
-import { EXCHANGE_READER, evaluateOrganization } from './exchange-control';
+import { EXCHANGE_READER, evaluateOrganization, requireFlag } from './exchange-control';
 
 /** CRW-EXO-02: the unified audit log ingests events (Get-AdminAuditLogConfig UnifiedAuditLogIngestionEnabled). */
 export const crwExo02: Control = {
@@ -16,7 +16,12 @@ export const crwExo02: Control = {
   reads: ['exchangeOrganization'],
   evaluate: (context) =>
     evaluateOrganization(context, (org) =>
-      org.unifiedAuditLogIngestionEnabled
+      requireFlag(
+        'Get-AdminAuditLogConfig',
+        org,
+        'UnifiedAuditLogIngestionEnabled',
+        org.unifiedAuditLogIngestionEnabled,
+      )
         ? null
         : 'unified audit log ingestion is off (UnifiedAuditLogIngestionEnabled is false)',
     ),

@@ -1,5 +1,13 @@
 import type { Control } from './control';
-import { EXCHANGE_READER, evaluateMailboxScan, isAuditedMailbox, mailboxFinding } from './exchange-control';
+import { allHold, condition } from './data-shape-error';
+import {
+  describeMailbox,
+  EXCHANGE_READER,
+  evaluateMailboxScan,
+  isAuditedMailbox,
+  mailboxFinding,
+  requireFlag,
+} from './exchange-control';
 
 const ID = 'CRW-EXO-03';
 
@@ -16,10 +24,15 @@ export const crwExo03: Control = {
       'Turn auditing on for each listed mailbox: `Set-Mailbox -Identity <address> -AuditEnabled $true` in Exchange Online PowerShell.',
   },
   reads: ['mailboxScan'],
-  judgeMailboxes: () => (mailbox) =>
-    isAuditedMailbox(mailbox) && !mailbox.auditEnabled
+  judgeMailboxes: () => (mailbox) => {
+    const auditingOff = allHold([
+      condition(() => isAuditedMailbox(mailbox)),
+      condition(() => !requireFlag(describeMailbox(mailbox), mailbox, 'AuditEnabled', mailbox.auditEnabled)),
+    ]);
+    return auditingOff
       ? [mailboxFinding(mailbox, `${mailbox.recipientTypeDetails} with auditing off (AuditEnabled is false)`)]
-      : [],
+      : [];
+  },
   evaluate: (context) =>
     evaluateMailboxScan(ID, context, { readsAcceptedDomains: false, readsInboxRules: false }),
 };

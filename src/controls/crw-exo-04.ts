@@ -1,5 +1,12 @@
 import { part, type Control } from './control';
-import { EXCHANGE_READER, evaluateMailboxScan, isAuditedMailbox, mailboxFinding } from './exchange-control';
+import { allHold, condition, DataShapeError, notedUnder } from './data-shape-error';
+import {
+  describeMailbox,
+  EXCHANGE_READER,
+  evaluateMailboxScan,
+  isAuditedMailbox,
+  mailboxFinding,
+} from './exchange-control';
 import { internalDomainCheck, stripSmtpPrefix } from './mail-domains';
 
 const ID = 'CRW-EXO-04';
@@ -25,9 +32,24 @@ export const crwExo04: Control = {
     if (!domains.ok) return null;
     const isInternal = internalDomainCheck(domains.value);
     return (mailbox) => {
-      if (!isAuditedMailbox(mailbox) || mailbox.forwardingSmtpAddress === null) return [];
-      const target = stripSmtpPrefix(mailbox.forwardingSmtpAddress);
-      return isInternal(target) ? [] : [mailboxFinding(mailbox, `forwards to external address ${target}`)];
+      let target = '';
+      const forwardsOutside = allHold([
+        condition(() => isAuditedMailbox(mailbox)),
+        condition(() => {
+          const noted = notedUnder(mailbox, 'ForwardingSmtpAddress');
+          if (noted)
+            throw new DataShapeError(
+              describeMailbox(mailbox),
+              noted.field,
+              noted.value,
+              'an address or null',
+            );
+          if (mailbox.forwardingSmtpAddress === null) return false;
+          target = stripSmtpPrefix(mailbox.forwardingSmtpAddress);
+          return !isInternal(target);
+        }),
+      ]);
+      return forwardsOutside ? [mailboxFinding(mailbox, `forwards to external address ${target}`)] : [];
     };
   },
   evaluate: (context) =>

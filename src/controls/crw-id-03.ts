@@ -1,6 +1,7 @@
 import { breakGlassMatcher } from './ca-rules';
 import { errorOutcome, outcomeFromFindings, part, type Control, type ControlContext } from './control';
 import type { Finding } from './types';
+import { isEnabled } from './user-fields';
 
 const PIM_LICENCE = 'AadPremiumLicenseRequired';
 
@@ -38,7 +39,7 @@ export const crwId03: Control = {
     const byUserRole = new Map<string, { finding: Finding; paths: string[] }>();
     for (const a of assignments.value) {
       if (!privileged.has(a.roleId.toLowerCase())) continue;
-      if (a.user.accountEnabled === false || isBreakGlass(a.user.userPrincipalName)) continue;
+      if (isBreakGlass(a.user.userPrincipalName) || !isEnabled(a.user)) continue;
       const key = `${a.user.id}\u0000${a.roleId.toLowerCase()}`;
       const entry = byUserRole.get(key) ?? {
         finding: { assetType: 'user', assetId: a.user.id, assetName: a.user.userPrincipalName, detail: '' },

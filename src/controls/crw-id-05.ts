@@ -1,5 +1,7 @@
 import type { Control, ControlContext } from './control';
+import { allHold, condition } from './data-shape-error';
 import { privilegedAccessError, privilegedById, userScanOutcome } from './per-user';
+import { isEnabled, isSynchronised } from './user-fields';
 
 /** CRW-ID-05: privileged users are cloud-only, not synchronised from on-premises AD (one finding per user). */
 export const crwId05: Control = {
@@ -22,15 +24,16 @@ export const crwId05: Control = {
   judgeUsers(context: ControlContext) {
     const privileged = privilegedById(context);
     if (!privileged) return null;
-    return (user) =>
-      user.accountEnabled !== false && privileged.has(user.id) && user.onPremisesSyncEnabled === true
-        ? {
-            assetType: 'user',
-            assetId: user.id,
-            assetName: user.userPrincipalName,
-            detail: 'privileged user synchronised from on-premises (onPremisesSyncEnabled true)',
-          }
-        : null;
+    return (user) => {
+      if (!privileged.has(user.id)) return null;
+      if (!allHold([condition(() => isEnabled(user)), condition(() => isSynchronised(user))])) return null;
+      return {
+        assetType: 'user',
+        assetId: user.id,
+        assetName: user.userPrincipalName,
+        detail: 'privileged user synchronised from on-premises (onPremisesSyncEnabled true)',
+      };
+    };
   },
   evaluate(context: ControlContext) {
     return privilegedAccessError(context) ?? userScanOutcome(context, 'CRW-ID-05');

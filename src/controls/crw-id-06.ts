@@ -1,4 +1,11 @@
-import { coversRole, hasAdminMfaShape } from './ca-rules';
+import {
+  coversRole,
+  hasAdminMfaShape,
+  hasKnownState,
+  isReadable,
+  requireReadable,
+  stateOf,
+} from './ca-rules';
 import {
   errorOutcome,
   outcomeFromFindings,
@@ -41,16 +48,27 @@ export const crwId06: Control = {
         if (privileged.includes(r.roleId.toLowerCase())) roleNames.set(r.roleId.toLowerCase(), r.roleName);
       }
     }
-    const qualifying = ca.value.policies.filter((p) => p.state === 'enabled' && hasAdminMfaShape(p));
+    const { policies } = ca.value;
+    const enforced = policies.filter((p) => p.state === 'enabled');
+    const qualifying = enforced.filter((p) => isReadable(p) && hasAdminMfaShape(p));
     const uncovered = [...roleNames.keys()].filter(
       (roleId) => !qualifying.some((p) => coversRole(p, roleId)),
     );
     if (uncovered.length === 0) return { status: 'pass', reason: null, findings: [] };
-    // Report-only policies that would qualify once turned on: the quickest fix, so the finding names them.
-    const reportOnly = ca.value.policies
+    // The roles are uncovered by what could be read. An enabled policy that could not be read might cover them;
+    // so might one in a state this version does not know, if it would qualify and cover one: cannot judge.
+    for (const p of enforced) requireReadable(p);
+    for (const p of policies.filter((p) => !hasKnownState(p))) {
+      requireReadable(p);
+      if (hasAdminMfaShape(p) && uncovered.some((roleId) => coversRole(p, roleId))) stateOf(p);
+    }
+    // Report-only policies that would qualify once turned on: the quickest fix, so the finding names them (those
+    // that could not be read are left out: they change the detail only, never the outcome).
+    const reportOnly = policies
       .filter(
         (p) =>
           p.state === 'enabledForReportingButNotEnforced' &&
+          isReadable(p) &&
           hasAdminMfaShape(p) &&
           privileged.some((roleId) => coversRole(p, roleId)),
       )

@@ -1,5 +1,12 @@
 import type { ConditionalAccessPolicy } from '../collectors/types';
-import { appliesToAllApplications, breakGlassMatcher, narrowingConditions } from './ca-rules';
+import {
+  appliesToAllApplications,
+  breakGlassMatcher,
+  mayEnforce,
+  narrowingConditions,
+  requireReadable,
+  stateOf,
+} from './ca-rules';
 import {
   errorOutcome,
   outcomeFromFindings,
@@ -8,6 +15,7 @@ import {
   type Control,
   type ControlContext,
 } from './control';
+import { condition, DataShapeError } from './data-shape-error';
 
 /** CRW-ID-07: an enforced policy blocks legacy authentication for everyone but the break-glass accounts. */
 export const crwId07: Control = {
@@ -31,7 +39,16 @@ export const crwId07: Control = {
     const exclusions = part(context.conditionalAccessExclusions);
     const isBreakGlass = breakGlassMatcher(context.settings.breakGlass);
     let undecided: string | null = null;
-    for (const policy of ca.value.policies.filter(blocksLegacyClientsForAll)) {
+    // A policy that may block but cannot be judged (conditions unreadable, or a state this version does not know):
+    // the control cannot fail while it might be the one that blocks.
+    let unjudged: DataShapeError | null = null;
+    for (const policy of ca.value.policies.filter(mayEnforce)) {
+      const blocks = condition(() => {
+        requireReadable(policy);
+        return blocksLegacyClientsForAll(policy) && stateOf(policy) === 'enabled';
+      });
+      if (blocks instanceof DataShapeError) unjudged ??= blocks;
+      if (blocks !== true) continue;
       const excluded = policy.users.excludeUsers;
       if (excluded.length === 0) return { status: 'pass', reason: null, findings: [] };
       if (!exclusions.ok) {
@@ -44,6 +61,7 @@ export const crwId07: Control = {
       });
       if (allBreakGlass) return { status: 'pass', reason: null, findings: [] };
     }
+    if (unjudged) throw unjudged;
     if (undecided) return errorOutcome(undecided);
     return outcomeFromFindings([
       tenantFinding(
@@ -54,10 +72,9 @@ export const crwId07: Control = {
   },
 };
 
-/** Everything but the excluded users: enabled, legacy clients, everyone, all apps, block, nothing narrower. */
+/** Everything but the state and the excluded users: legacy clients, everyone, all apps, block, nothing narrower. */
 function blocksLegacyClientsForAll(policy: ConditionalAccessPolicy): boolean {
   return (
-    policy.state === 'enabled' &&
     policy.clientAppTypes.includes('exchangeActiveSync') &&
     policy.clientAppTypes.includes('other') &&
     policy.users.includeUsers.includes('All') &&

@@ -2,6 +2,7 @@ import type { DirectoryUser } from '../collectors/types';
 import { breakGlassMatcher, isMfaPolicy } from './ca-rules';
 import { errorOutcome, outcomeFromFindings, part, type Control, type ControlContext } from './control';
 import type { Finding } from './types';
+import { isEnabled } from './user-fields';
 
 /** CRW-ID-08: no user but break-glass is excluded from an enforced MFA policy (one finding per user and policy). */
 export const crwId08: Control = {
@@ -19,6 +20,7 @@ export const crwId08: Control = {
   evaluate(context: ControlContext) {
     const ca = part(context.conditionalAccess);
     if (!ca.ok) return errorOutcome(`Conditional Access policies could not be read: ${ca.reason}`);
+    // Throws (error) for a policy that may enforce but cannot be read, or grants MFA in an unknown state.
     const mfaPolicies = ca.value.policies.filter(isMfaPolicy);
     if (mfaPolicies.length === 0) {
       return {
@@ -49,7 +51,7 @@ export const crwId08: Control = {
           add(member, `through group ${group?.displayName ?? groupId}`);
       }
       for (const { user, ways } of excluded.values()) {
-        if (user.accountEnabled === false || isBreakGlass(user.userPrincipalName)) continue;
+        if (isBreakGlass(user.userPrincipalName) || !isEnabled(user)) continue;
         findings.push({
           assetType: 'user',
           assetId: user.id,

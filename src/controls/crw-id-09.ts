@@ -1,7 +1,9 @@
 import type { SignInActivity } from '../collectors/types';
 import { breakGlassMatcher } from './ca-rules';
 import { errorOutcome, part, type Control, type ControlContext } from './control';
+import { allHold, condition } from './data-shape-error';
 import { privilegedAccessError, privilegedById, userScanOutcome } from './per-user';
+import { createdAt, isEnabled, isMember, requireReadableSignIns } from './user-fields';
 
 const DAY_MS = 86_400_000;
 
@@ -33,13 +35,24 @@ export const crwId09: Control = {
     return (user) => {
       // Without signInActivity (no P1) nothing can be judged; evaluate() reports why.
       if (user.signInActivity === undefined) return null;
-      if (user.accountEnabled === false || user.userType !== 'Member') return null;
       if (isBreakGlass(user.userPrincipalName)) return null;
-      const created = user.createdDateTime === null ? null : Date.parse(user.createdDateTime);
-      // A null creation date counts as old (accounts from before Graph recorded it).
-      if (created !== null && !(created < cutoff)) return null;
       const last = lastSignIn(user.signInActivity);
-      if (last !== null && !(last < cutoff)) return null;
+      const stale = allHold([
+        condition(() => isEnabled(user)),
+        condition(() => isMember(user)),
+        // A null creation date counts as old (accounts from before Graph recorded it).
+        condition(() => {
+          const created = createdAt(user);
+          return created === null || created < cutoff;
+        }),
+        // A sign-in field Graph sent in another shape matters only if the others leave the user stale.
+        condition(() => {
+          if (last !== null && !(last < cutoff)) return false;
+          requireReadableSignIns(user);
+          return true;
+        }),
+      ]);
+      if (!stale) return null;
       const isPrivileged = privileged.has(user.id);
       return {
         assetType: 'user',

@@ -1,3 +1,4 @@
+import { stateOf } from './ca-rules';
 import {
   errorOutcome,
   outcomeFromFindings,
@@ -26,6 +27,8 @@ export const crwId10: Control = {
     const { securityDefaultsEnabled, policies } = ca.value;
     if (securityDefaultsEnabled || policies.some((p) => p.state === 'enabled'))
       return { status: 'pass', reason: null, findings: [] };
+    // No policy is known to be enforced: one in a state this version does not know might be (stateOf throws).
+    for (const p of policies) stateOf(p);
     const reportOnly = policies.filter((p) => p.state === 'enabledForReportingButNotEnforced').length;
     return outcomeFromFindings([
       tenantFinding(

@@ -1,10 +1,12 @@
 import { CATALOGUE, IMPLEMENTED_CONTROLS } from './catalogue';
 import type { ControlContext, ControlOutcome } from './control';
+import { DataShapeError } from './data-shape-error';
 import type { ControlResult } from './types';
 
 /**
  * Evaluates every catalogue control for one tenant: selected and implemented ones run, the rest are
- * `skipped` with the reason. A control that throws becomes `error`; it never fails the others. `blocked`
+ * `skipped` with the reason. A control that throws becomes `error` (DataShapeError: with the asset, field and
+ * value it could not judge); it never fails the others. `blocked`
  * maps the ids of controls that cannot run (e.g. a missing permission) to their `error` reason.
  */
 export function evaluateControls(
@@ -33,10 +35,12 @@ export function evaluateControls(
   });
 }
 
+/** A control that meets data it cannot judge (DataShapeError) is `error` with that reason, as is one that fails. */
 function safeEvaluate(evaluate: () => ControlOutcome): ControlOutcome {
   try {
     return evaluate();
   } catch (err) {
+    if (err instanceof DataShapeError) return { status: 'error', reason: err.reason, findings: [] };
     return { status: 'error', reason: `evaluation failed: ${(err as Error).message}`, findings: [] };
   }
 }
