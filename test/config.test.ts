@@ -63,6 +63,8 @@ describe('valid configuration', () => {
         attempts: 3,
         backoffSeconds: 30,
         shutdownGraceSeconds: 60,
+        jobLockSeconds: 30,
+        checkpointTtlHours: 24,
         httpPort: 9464,
         httpHost: '0.0.0.0',
       },

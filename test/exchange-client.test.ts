@@ -53,14 +53,33 @@ describe('Exchange admin API client against sim/', () => {
     expect(expected.length).toBeGreaterThan(20);
     const seen: string[] = [];
     let pages = 0;
-    for await (const page of mailboxPages(exchangeClient(7), () => undefined)) {
+    for await (const page of mailboxPages(exchangeClient(7))) {
       pages++;
-      expect(page.length).toBeLessThanOrEqual(7);
-      seen.push(...page.map((m) => m.primarySmtpAddress));
+      expect(page.items.length).toBeLessThanOrEqual(7);
+      seen.push(...page.items.map((m) => m.primarySmtpAddress));
     }
     expect(pages).toBe(Math.ceil(expected.length / 7));
     expect(new Set(seen).size).toBe(seen.length);
     expect([...seen].sort()).toEqual([...expected].sort());
+  });
+
+  it('resumes Get-Mailbox from a saved link: the pages after it, none before, none twice', async () => {
+    const all: string[] = [];
+    let savedLink: string | null = null;
+    let beforeLink: string[] = [];
+    for await (const page of mailboxPages(exchangeClient(7))) {
+      all.push(...page.items.map((m) => m.primarySmtpAddress));
+      if (all.length >= 14 && savedLink === null) {
+        savedLink = page.next;
+        beforeLink = [...all];
+      }
+    }
+    expect(savedLink).not.toBeNull();
+    const resumed: string[] = [];
+    for await (const page of mailboxPages(exchangeClient(7), savedLink)) {
+      resumed.push(...page.items.map((m) => m.primarySmtpAddress));
+    }
+    expect([...beforeLink, ...resumed]).toEqual(all);
   });
 
   it('reads the small settings lists in one call', async () => {

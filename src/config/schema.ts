@@ -33,6 +33,13 @@ export interface WorkerConfig {
   readonly backoffSeconds: number;
   /** How long SIGTERM waits for running scans before handing them back to the queue. */
   readonly shutdownGraceSeconds: number;
+  /**
+   * BullMQ job lock: a worker that stops renewing it (killed, frozen, cut off) loses its job to another worker
+   * after at most about twice this.
+   */
+  readonly jobLockSeconds: number;
+  /** How long a run's checkpoint (collection progress) stays in Redis after its last write. */
+  readonly checkpointTtlHours: number;
   /** Port of /metrics, /healthz and /readyz; 0 = no HTTP server. */
   readonly httpPort: number;
   /** Address the HTTP server listens on; all interfaces by default, for Prometheus and probes in containers. */
@@ -454,6 +461,8 @@ export const configSchema = strict({
     attempts: positiveInt.default(3),
     backoffSeconds: nonNegativeInt.default(30),
     shutdownGraceSeconds: nonNegativeInt.default(60),
+    jobLockSeconds: positiveInt.default(30),
+    checkpointTtlHours: positiveInt.default(24),
     httpPort: nonNegativeInt.max(65535).default(9464),
     httpHost: z
       .string()

@@ -1,6 +1,9 @@
+import { MemoryScanCheckpoint } from '../checkpoints/memory-scan-checkpoint';
+import type { ScanCheckpoint } from '../checkpoints/scan-checkpoint';
 import { ExchangeClient } from '../cloud/exchange-client';
 import { GraphClient } from '../cloud/graph-client';
 import type { HttpClient } from '../cloud/http-client';
+import { throttleGovernorFor } from '../cloud/throttle-registry';
 import { collectExchangeSnapshot } from '../collectors/exchange-snapshot';
 import { ALL_SNAPSHOT_PARTS, collectTenantSnapshot, type SnapshotPart } from '../collectors/tenant-snapshot';
 import { IMPLEMENTED_CONTROLS } from '../controls/catalogue';
@@ -50,13 +53,21 @@ export interface ScanRequest {
   logger: Logger;
   signal?: AbortSignal;
   onProgress?: (progress: ScanProgress) => void;
+  /** Where collection progress is saved; a job that resumes passes the same run's checkpoint (default: memory). */
+  checkpoint?: ScanCheckpoint;
 }
 
 /** One run for one tenant: credentials → collect → evaluate → report. */
 export async function runScan(services: ScanServices, request: ScanRequest): Promise<ScanJobResult> {
   const { tenant, runId, logger, signal } = request;
   const progress = request.onProgress ?? (() => undefined);
-  const startedAt = new Date();
+  const checkpoint = request.checkpoint ?? new MemoryScanCheckpoint();
+  // A resumed run keeps its first start's instants: the same run window, the same judgement of staleness.
+  const { facts, resumed } = await checkpoint.begin({
+    startedAt: new Date().toISOString(),
+    now: (services.now?.() ?? new Date()).toISOString(),
+  });
+  if (resumed) logger.info({ startedAt: facts.startedAt }, 'resuming the run from its checkpoint');
 
   progress({ phase: 'credentials' });
   const credential = await services.secrets.getTenantCredential(credentialRef(tenant), {
@@ -81,6 +92,7 @@ export async function runScan(services: ScanServices, request: ScanRequest): Pro
     credential: credential.tokenCredential,
     http: services.http,
     ...(signal ? { signal } : {}),
+    throttle: throttleGovernorFor(tenant.tenantId, 'graph'),
   });
   const access = await checkPermissions(services, tenant, credential, logger);
   const app = { clientId: tenant.clientId, tenantId: tenant.tenantId };
@@ -92,17 +104,19 @@ export async function runScan(services: ScanServices, request: ScanRequest): Pro
   progress({ phase: 'collect' });
   // Global Administrator is always collected: CRW-ID-02 counts it whatever the privileged role list says.
   const roleIds = [...new Set([...tenant.settings.privilegedRoles, GLOBAL_ADMINISTRATOR])];
-  const snapshot = await collectTenantSnapshot(
-    graph,
-    roleIds,
-    (p) => progress({ phase: 'collect', ...p }),
-    partsToCollect(access.runnable),
+  const snapshot = await savedOrCollected(checkpoint, 'tenantSnapshot', () =>
+    collectTenantSnapshot(
+      graph,
+      roleIds,
+      (p) => progress({ phase: 'collect', ...p }),
+      partsToCollect(access.runnable),
+    ),
   );
 
   const context: ControlContext = {
     tenant: { name: tenant.name, tenantId: tenant.tenantId },
     settings: tenant.settings,
-    now: services.now?.() ?? new Date(),
+    now: new Date(facts.now),
     ...snapshot,
   };
   // Per-user controls judge each user as it streams past (never all users in memory).
@@ -110,12 +124,22 @@ export async function runScan(services: ScanServices, request: ScanRequest): Pro
     (c) => c.judgeUsers && c.reads.includes('userScan') && access.runnable.includes(c.meta.id),
   );
   if (userControls.length > 0) {
-    context.userScan = await scanUsers(graph, userControls, context, (p) =>
-      progress({ phase: 'collect', ...p }),
+    context.userScan = await scanUsers(
+      graph,
+      userControls,
+      context,
+      checkpoint,
+      (p) => progress({ phase: 'collect', ...p }),
+      logger,
     );
   }
 
-  await collectExchange(services, tenant, credential, graph, access.runnable, context, progress, signal);
+  await collectExchange(services, tenant, credential, graph, access.runnable, context, {
+    checkpoint,
+    progress,
+    logger,
+    signal,
+  });
 
   progress({ phase: 'evaluate' });
   const controls = evaluateControls(tenant.controls, context, blocked);
@@ -124,12 +148,16 @@ export async function runScan(services: ScanServices, request: ScanRequest): Pro
   const results = buildRunResults({
     tenant: { name: tenant.name, tenantId: tenant.tenantId },
     runId,
-    startedAt,
+    startedAt: new Date(facts.startedAt),
     finishedAt: new Date(),
     controls,
   });
   const paths = await writeRunReport(services.reportsDir, results, [...credentialNotices, ...notices]);
   logger.info({ workbookPath: paths.workbookPath, summary: results.summary }, 'report written');
+  // The report is complete: the checkpoint has served its purpose (its keys would expire anyway).
+  await checkpoint
+    .clear()
+    .catch((err: unknown) => logger.warn({ err }, 'checkpoint could not be deleted; it expires by itself'));
   progress({ phase: 'done' });
   return {
     tenant: tenant.name,
@@ -209,9 +237,14 @@ async function collectExchange(
   graph: GraphClient,
   runnable: readonly string[],
   context: ControlContext,
-  progress: (progress: ScanProgress) => void,
-  signal: AbortSignal | undefined,
+  run: {
+    checkpoint: ScanCheckpoint;
+    progress: (progress: ScanProgress) => void;
+    logger: Logger;
+    signal: AbortSignal | undefined;
+  },
 ): Promise<void> {
+  const { checkpoint, progress, logger, signal } = run;
   const controls = IMPLEMENTED_CONTROLS.filter((c) => runnable.includes(c.meta.id));
   const parts = new Set<CollectedPart>(controls.flatMap((c) => c.reads).filter((p) => EXCHANGE_PARTS.has(p)));
   if (parts.size === 0) return;
@@ -222,14 +255,37 @@ async function collectExchange(
     credential: credential.tokenCredential,
     http: services.http,
     ...(signal ? { signal } : {}),
+    throttle: throttleGovernorFor(tenant.tenantId, 'exchange'),
   });
-  Object.assign(context, await collectExchangeSnapshot(exchange, parts));
+  Object.assign(
+    context,
+    await savedOrCollected(checkpoint, 'exchangeSnapshot', () => collectExchangeSnapshot(exchange, parts)),
+  );
   if (!parts.has('mailboxScan')) return;
   // Inbox rules come from Graph through the scan's own client (same token, same retries).
   const mailboxControls = controls.filter((c) => c.judgeMailboxes !== undefined);
-  context.mailboxScan = await scanMailboxes(exchange, graph, mailboxControls, context, (p) =>
-    progress({ phase: 'collect', ...p }),
+  context.mailboxScan = await scanMailboxes(
+    exchange,
+    graph,
+    mailboxControls,
+    context,
+    checkpoint,
+    (p) => progress({ phase: 'collect', ...p }),
+    logger,
   );
+}
+
+/** A part an earlier attempt of the run saved, else collected now and saved for the attempts after this one. */
+async function savedOrCollected<T>(
+  checkpoint: ScanCheckpoint,
+  name: string,
+  collect: () => Promise<T>,
+): Promise<T> {
+  const saved = await checkpoint.loadPart(name);
+  if (saved !== undefined) return saved as T;
+  const value = await collect();
+  await checkpoint.savePart(name, value);
+  return value;
 }
 
 /** The snapshot parts the runnable controls read; a blocked control's data is not requested. */

@@ -1,4 +1,5 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import type { ScanCheckpoint } from '../checkpoints/scan-checkpoint';
 import type { Config, TenantConfig } from '../config/schema';
 import type { Logger } from '../observability/logger';
 import { recordScanCompleted, recordScanEnded } from '../observability/metrics';
@@ -12,10 +13,14 @@ export interface ScanProcessorDeps {
   logger: Logger;
   /** Aborted when the worker must hand running jobs back (shutdown grace period over). */
   shutdownSignal: AbortSignal;
+  /** True once the worker is closing: a job BullMQ hands over after that goes straight back to the queue. */
+  isClosing?: () => boolean;
   /** One scan per tenant at a time across all workers (worker/tenant-lock.ts). */
   tenantLocks: TenantLocks;
   /** How long a job waits in "delayed" when its tenant is being scanned by another job. */
   tenantBusyDelayMs: number;
+  /** The checkpoint of a run: every attempt of one job (retry, stalled-job recovery) gets the same one. */
+  checkpoints?: (tenant: string, runId: string) => ScanCheckpoint;
 }
 
 export type TenantLockAttempt =
@@ -52,6 +57,13 @@ export function createScanProcessor(deps: ScanProcessorDeps) {
     }
     const runId = data.runId ?? runIdForJob(job.id ?? job.name);
     const logger = deps.logger.child({ tenant: tenant.name, runId, jobId: job.id });
+    if (deps.isClosing?.() === true && token) {
+      // BullMQ may deliver a job that was already being fetched when close() began: a closing worker takes no
+      // new scan, so it goes back at once, without spending an attempt.
+      logger.info('worker closing: job returned to the queue unstarted');
+      await job.moveToDelayed(Date.now(), token);
+      throw new DelayedError();
+    }
     // Job ids are unique per queue, so they identify the owner across retries and stalled-job recovery.
     const lock = await deps.tenantLocks.acquire(tenant.name, job.id ?? job.name);
     if (!lock.acquired) {
@@ -115,6 +127,7 @@ async function runLockedScan(
       logger,
       signal: deps.shutdownSignal,
       onProgress,
+      ...(deps.checkpoints ? { checkpoint: deps.checkpoints(tenant.name, runId) } : {}),
     });
     logger.info({ summary: result.summary }, 'scan finished');
     recordScanCompleted(tenant.name, (performance.now() - startedAt) / 1000, result.controls);

@@ -7,6 +7,7 @@ import { SCAN_QUEUE, type ScanJobResult } from '../jobs/scan-job';
 import type { Logger } from '../observability/logger';
 import { redisConnectionOptions } from './redis';
 import { RedisTenantLocks } from './tenant-lock';
+import { RedisScanCheckpoint } from '../checkpoints/redis-scan-checkpoint';
 
 /** Tuning of startScanWorker; the defaults suit production, tests shorten them. */
 export interface ScanWorkerOptions {
@@ -37,7 +38,8 @@ export function startScanWorker(
 ): RunningScanWorker {
   const logger = options.name ? baseLogger.child({ worker: options.name }) : baseLogger;
   const shutdown = new AbortController();
-  // A connection of its own: BullMQ's connections are its internals, and this one outlives the last job's release.
+  // A connection of its own (tenant locks, checkpoints): BullMQ's connections are its internals, and this one
+  // outlives the last job's release.
   const lockRedis = new IORedis(redisConnectionOptions(config.redis.url));
   lockRedis.on('error', (err) => logger.error({ err }, 'tenant lock Redis connection error'));
   const tenantLocks = new RedisTenantLocks(
@@ -46,6 +48,7 @@ export function startScanWorker(
     options.tenantLockTtlMs ?? 30_000,
     logger,
   );
+  const checkpointTtlMs = config.worker.checkpointTtlHours * 3_600_000;
   const worker = new Worker<unknown, ScanJobResult>(
     SCAN_QUEUE,
     createScanProcessor({
@@ -53,13 +56,23 @@ export function startScanWorker(
       services,
       logger,
       shutdownSignal: shutdown.signal,
+      isClosing: () => closing !== undefined,
       tenantLocks,
       tenantBusyDelayMs: options.tenantBusyDelayMs ?? 5_000,
+      checkpoints: (tenant, runId) =>
+        new RedisScanCheckpoint(lockRedis, config.redis.prefix, tenant, runId, checkpointTtlMs),
     }),
     {
       connection: redisConnectionOptions(config.redis.url),
       prefix: config.redis.prefix,
       concurrency: config.worker.concurrency,
+      // A killed worker stops renewing its job's lock; the stalled-job check then gives the job to another worker,
+      // which resumes it from its checkpoint.
+      lockDuration: config.worker.jobLockSeconds * 1000,
+      stalledInterval: config.worker.jobLockSeconds * 1000,
+      // Each recovery resumes from the checkpoint, so a crash costs about a page; a job whose workers keep dying
+      // (e.g. killed for memory) still fails after as many crashes as it has attempts.
+      maxStalledCount: config.worker.attempts,
       autorun: true,
       ...(options.name ? { name: options.name } : {}),
     },

@@ -31,7 +31,7 @@ export interface SimWorkspace {
 export async function openSimWorkspace(
   label: string,
   simOptions: SimOptions,
-  configOptions: { shutdownGraceSeconds?: number; httpPort?: number } = {},
+  configOptions: { shutdownGraceSeconds?: number; httpPort?: number; jobLockSeconds?: number } = {},
 ): Promise<SimWorkspace> {
   const graphAudit = createGraphRequestAudit();
   const sim = await startSim({

@@ -24,6 +24,8 @@ export interface SimConfigOptions {
   redisPrefix: string;
   reportsDir: string;
   shutdownGraceSeconds?: number;
+  /** worker.jobLockSeconds; left out = the default (30). */
+  jobLockSeconds?: number;
   /** worker.httpPort; left out = the default (9464). */
   httpPort?: number;
 }
@@ -42,6 +44,7 @@ export function simConfigDocument(sim: SimReadyFile, options: SimConfigOptions) 
       attempts: 3,
       backoffSeconds: 2,
       shutdownGraceSeconds: options.shutdownGraceSeconds ?? 10,
+      ...(options.jobLockSeconds !== undefined && { jobLockSeconds: options.jobLockSeconds }),
       ...(options.httpPort !== undefined && { httpPort: options.httpPort }),
     },
     cloud: {
