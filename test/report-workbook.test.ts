@@ -5,7 +5,7 @@ import * as XLSX from 'xlsx';
 
 import type { ControlResult, Finding } from '../src/controls/types';
 import { MAX_CELL_TEXT, safeCellText } from '../src/reports/cell-text';
-import { buildRunResults } from '../src/reports/results-json';
+import { buildRunResults, resultsJsonChunks } from '../src/reports/results-json';
 import { InvalidRunPathError, runDirectory } from '../src/reports/run-paths';
 import { buildWorkbookLayout } from '../src/reports/workbook-layout';
 import { writeRunReport } from '../src/reports/write-run-report';
@@ -268,9 +268,10 @@ describe('writeWorkbook failures', () => {
   // Many rows make the row loop see the dead stream before its error arrives: the cause must still be ENOSPC.
   const bigLayout = () => {
     const layoutWithRows = layout();
-    const findingsSheet = layoutWithRows.sheets[1];
-    const row = findingsSheet?.rows[0] ?? [];
-    findingsSheet?.rows.push(...Array.from({ length: 2500 }, () => [...row]));
+    const findingsSheet = layoutWithRows.sheets[1]!;
+    const [row = []] = [...findingsSheet.rows];
+    findingsSheet.rows = Array.from({ length: 2500 }, () => [...row]);
+    findingsSheet.rowCount = 2500;
     return layoutWithRows;
   };
   const itWithDevFull = fs.existsSync('/dev/full') ? it : it.skip;
@@ -288,5 +289,17 @@ describe('writeWorkbook failures', () => {
       `Disk full while writing ${target} (ENOSPC): free space on the reports volume, then run the report again`,
     );
     expect(listFiles(tmp)).toEqual([]);
+  });
+});
+
+describe('results.json text', () => {
+  it('is exactly JSON.stringify(results, null, 2), streamed piece by piece', () => {
+    const results = runResults();
+    const text = [...resultsJsonChunks(results)].join('');
+    expect(text).toBe(JSON.stringify(results, null, 2));
+    expect(results.controls.some((c) => c.findings.length === 0)).toBe(true);
+    expect(results.controls.some((c) => c.findings.length > 1)).toBe(true);
+    const empty = { ...results, controls: [] };
+    expect([...resultsJsonChunks(empty)].join('')).toBe(JSON.stringify(empty, null, 2));
   });
 });

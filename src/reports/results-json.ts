@@ -50,7 +50,8 @@ export function summarize(controls: readonly ControlResult[]): ResultsSummary {
   return summary;
 }
 
-// Copies with a fixed key order so that the JSON text is stable too, and never mutates the caller's arrays.
+// A fixed key order so that the JSON text is stable too; never mutates the caller's arrays. The findings are
+// shared, not copied (a million of them would double the memory): resultsJsonChunks writes their keys in order.
 function copyControl(control: ControlResult): ControlResult {
   return {
     id: control.id,
@@ -59,8 +60,34 @@ function copyControl(control: ControlResult): ControlResult {
     status: control.status,
     reason: control.reason,
     references: [...control.references],
-    findings: control.findings.map(copyFinding).sort(compareFindings),
+    findings: [...control.findings].sort(compareFindings),
   };
+}
+
+/**
+ * The text of results.json (built by buildRunResults), exactly `JSON.stringify(results, null, 2)` with canonical
+ * key order, in pieces: one finding at a time, so that a million findings never become one string in memory.
+ */
+export function* resultsJsonChunks(results: RunResults): Generator<string> {
+  const { schemaVersion, tenant, runId, startedAt, finishedAt, controls, summary } = results;
+  const head = stringifyAt({ schemaVersion, tenant, runId, startedAt, finishedAt }, 0);
+  yield `${head.slice(0, -2)},\n  "controls": [`;
+  for (const [index, control] of controls.entries()) {
+    const { id, title, severity, status, reason, references, findings } = control;
+    const metaText = stringifyAt({ id, title, severity, status, reason, references }, 2);
+    yield `${index === 0 ? '' : ','}\n    ${metaText.slice(0, -6)},\n      "findings": [`;
+    for (const [at, finding] of findings.entries()) {
+      yield `${at === 0 ? '' : ','}\n        ${stringifyAt(copyFinding(finding), 4)}`;
+    }
+    yield findings.length === 0 ? ']\n    }' : '\n      ]\n    }';
+  }
+  yield controls.length === 0 ? ']' : '\n  ]';
+  yield `,\n  "summary": ${stringifyAt(summary, 1)}\n}`;
+}
+
+/** JSON.stringify(value, null, 2) as it reads nested `depth` levels deep (JSON text has no raw newlines). */
+function stringifyAt(value: unknown, depth: number): string {
+  return JSON.stringify(value, null, 2).replace(/\n/g, `\n${'  '.repeat(depth)}`);
 }
 
 function copyFinding(finding: Finding): Finding {

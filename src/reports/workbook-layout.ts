@@ -30,7 +30,10 @@ export interface SheetSpec {
   /** Lines above the table (may be empty); a blank row separates them from the table. */
   fields: FieldSpec[];
   columns: ColumnSpec[];
-  rows: CellValue[][];
+  /** Number of table rows (the autofilter covers them before they are produced). */
+  rowCount: number;
+  /** The table rows, produced as the writer asks for them: a million findings are never all rows at once. */
+  rows: Iterable<CellValue[]>;
 }
 
 export interface WorkbookLayout {
@@ -53,7 +56,7 @@ const NOTICE_LABELS: Record<ReportNotice['kind'], string> = {
   'excess-permission': 'Warning: excess permission',
 };
 
-const SEVERITY_RANK: Record<Severity, number> = { high: 0, medium: 1, low: 2 };
+const SEVERITIES_MOST_SEVERE_FIRST: readonly Severity[] = ['high', 'medium', 'low'];
 
 export function buildWorkbookLayout(
   results: RunResults,
@@ -105,6 +108,7 @@ export function summarySheet(results: RunResults, notices: readonly ReportNotice
       { header: 'Findings', width: 10, kind: 'number' },
       { header: 'Reason', width: 60, kind: 'wrap' },
     ],
+    rowCount: results.controls.length,
     rows: results.controls.map((control) => [
       control.id,
       control.title,
@@ -128,7 +132,8 @@ export function findingsSheet(results: RunResults): SheetSpec {
       { header: 'Asset id', width: 38, kind: 'text' },
       { header: 'Detail', width: 80, kind: 'wrap' },
     ],
-    rows: orderedFindings(results.controls).map(({ control, finding, severity }) => [
+    rowCount: results.controls.reduce((n, control) => n + control.findings.length, 0),
+    rows: mapRows(orderedFindings(results.controls), ({ control, finding, severity }) => [
       control.id,
       severity,
       finding.assetType,
@@ -139,22 +144,27 @@ export function findingsSheet(results: RunResults): SheetSpec {
   };
 }
 
+function* mapRows<T>(items: Iterable<T>, row: (item: T) => CellValue[]): Generator<CellValue[]> {
+  for (const item of items) yield row(item);
+}
+
 interface FindingRow {
   control: ControlResult;
   finding: Finding;
   severity: Severity;
 }
 
-/** Most severe first, then by control id, then in results order (the sort is stable). */
-export function orderedFindings(controls: readonly ControlResult[]): FindingRow[] {
-  const rows: FindingRow[] = [];
-  for (const control of controls) {
-    for (const finding of control.findings) {
-      rows.push({ control, finding, severity: finding.severity ?? control.severity });
+/**
+ * Most severe first, then by control id, then in results order: one pass over the controls per severity
+ * instead of a sort, so that no row is built before the writer asks for it.
+ */
+export function* orderedFindings(controls: readonly ControlResult[]): Generator<FindingRow> {
+  const byId = [...controls].sort((a, b) => compareCodeUnits(a.id, b.id));
+  for (const severity of SEVERITIES_MOST_SEVERE_FIRST) {
+    for (const control of byId) {
+      for (const finding of control.findings) {
+        if ((finding.severity ?? control.severity) === severity) yield { control, finding, severity };
+      }
     }
   }
-  return rows.sort(
-    (a, b) =>
-      SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || compareCodeUnits(a.control.id, b.control.id),
-  );
 }

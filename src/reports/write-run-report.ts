@@ -4,8 +4,11 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 
 import type { RunResults } from '../controls/types';
+import { resultsJsonChunks } from './results-json';
 import { runDirectory } from './run-paths';
 import { buildWorkbookLayout, type ReportNotice } from './workbook-layout';
 import { ReportWriteError, syncToDisk, temporaryPathFor, writeWorkbook } from './write-workbook';
@@ -37,7 +40,7 @@ export async function writeRunReport(
 
   try {
     await writeWorkbook(workbookPath, buildWorkbookLayout(results, notices));
-    await writeJsonAtomically(resultsPath, results);
+    await writeResultsAtomically(resultsPath, results);
   } catch (error) {
     await fs.promises.rm(workbookPath, { force: true }).catch(() => undefined);
     // Remove the run folder only if this call created it and it is empty; never touch older runs.
@@ -47,14 +50,31 @@ export async function writeRunReport(
   return { directory, workbookPath, resultsPath };
 }
 
-async function writeJsonAtomically(filePath: string, value: unknown): Promise<void> {
+/** results.json through a temporary file, written piece by piece with backpressure, then synced and renamed. */
+async function writeResultsAtomically(filePath: string, results: RunResults): Promise<void> {
   const tmpPath = temporaryPathFor(filePath);
   try {
-    await fs.promises.writeFile(tmpPath, `${JSON.stringify(value, null, 2)}\n`, { flag: 'wx' });
+    await pipeline(
+      Readable.from(batched(resultsJsonChunks(results))),
+      fs.createWriteStream(tmpPath, { flags: 'wx' }),
+    );
     await syncToDisk(tmpPath);
     await fs.promises.rename(tmpPath, filePath);
   } catch (error) {
     await fs.promises.rm(tmpPath, { force: true }).catch(() => undefined);
     throw new ReportWriteError(filePath, error);
   }
+}
+
+/** Joins small pieces into writes of about 64 KiB, ending with the file's final newline. */
+function* batched(chunks: Iterable<string>): Generator<string> {
+  let buffer = '';
+  for (const chunk of chunks) {
+    buffer += chunk;
+    if (buffer.length >= 65_536) {
+      yield buffer;
+      buffer = '';
+    }
+  }
+  yield `${buffer}\n`;
 }

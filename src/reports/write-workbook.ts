@@ -142,7 +142,7 @@ async function fillWorkbook(stream: Writable, layout: WorkbookLayout): Promise<v
   // One sheet at a time: exceljs opens a sheet's zip entry when the sheet is added, and the zip drains
   // entries in order, so a second open sheet would buffer all its rows in memory.
   for (const sheet of layout.sheets) {
-    await writeSheet(workbook, sheet, () => stream.destroyed);
+    await writeSheet(workbook, sheet, stream);
   }
   await workbook.commit();
 }
@@ -150,10 +150,10 @@ async function fillWorkbook(stream: Writable, layout: WorkbookLayout): Promise<v
 async function writeSheet(
   workbook: ExcelJS.stream.xlsx.WorkbookWriter,
   sheet: SheetSpec,
-  streamGone: () => boolean,
+  stream: Writable,
 ): Promise<void> {
   const headerRow = sheet.fields.length === 0 ? 1 : sheet.fields.length + 2;
-  const lastRow = headerRow + sheet.rows.length;
+  const lastRow = headerRow + sheet.rowCount;
   const worksheet = workbook.addWorksheet(sheet.name, {
     views: [{ state: 'frozen', xSplit: 0, ySplit: headerRow, topLeftCell: `A${headerRow + 1}` }],
     pageSetup: { orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
@@ -185,17 +185,38 @@ async function writeSheet(
   });
   header.commit();
 
-  for (let index = 0; index < sheet.rows.length; index++) {
-    const values = sheet.rows[index] ?? [];
+  let index = 0;
+  for (const values of sheet.rows) {
+    if (index === sheet.rowCount) throw new Error(`sheet ${sheet.name} has more rows than its rowCount`);
     const row = worksheet.getRow(headerRow + 1 + index);
     sheet.columns.forEach((column, c) => styleCell(row.getCell(c + 1), column, values[c] ?? null));
     row.commit();
-    if ((index + 1) % ROWS_PER_YIELD === 0) {
-      await new Promise((resolve) => setImmediate(resolve));
-      if (streamGone()) throw new Error('the output stream closed before the workbook was complete');
-    }
+    index++;
+    if (index % ROWS_PER_YIELD === 0) await drained(stream);
   }
+  if (index !== sheet.rowCount)
+    throw new Error(`sheet ${sheet.name} has ${index} rows, not ${sheet.rowCount}`);
   worksheet.commit();
+}
+
+/**
+ * Backpressure: lets the zip hand its bytes to the file stream, then waits while the file stream's buffer is
+ * full, so that memory stays flat however many rows come (a slow disk slows the rows, it does not pile them up).
+ */
+async function drained(stream: Writable): Promise<void> {
+  await new Promise((resolve) => setImmediate(resolve));
+  while (stream.writableNeedDrain && !stream.destroyed) {
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        stream.off('drain', done);
+        stream.off('close', done);
+        resolve();
+      };
+      stream.once('drain', done);
+      stream.once('close', done);
+    });
+  }
+  if (stream.destroyed) throw new Error('the output stream closed before the workbook was complete');
 }
 
 function styleCell(cell: ExcelJS.Cell, column: ColumnSpec, value: CellValue): void {
