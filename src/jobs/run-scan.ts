@@ -5,7 +5,13 @@ import { GraphClient } from '../cloud/graph-client';
 import type { HttpClient } from '../cloud/http-client';
 import { throttleGovernorFor } from '../cloud/throttle-registry';
 import { collectExchangeSnapshot } from '../collectors/exchange-snapshot';
-import { ALL_SNAPSHOT_PARTS, collectTenantSnapshot, type SnapshotPart } from '../collectors/tenant-snapshot';
+import type { CollectProgress, ProgressSink } from '../collectors/progress';
+import {
+  ALL_SNAPSHOT_PARTS,
+  collectTenantSnapshot,
+  type SnapshotPart,
+  type TenantSnapshot,
+} from '../collectors/tenant-snapshot';
 import { IMPLEMENTED_CONTROLS } from '../controls/catalogue';
 import { GLOBAL_ADMINISTRATOR, type CollectedPart, type ControlContext } from '../controls/control';
 import { evaluateControls } from '../controls/evaluate-controls';
@@ -23,6 +29,7 @@ import { acquireTokenRoles, summarizeError, TokenDecodeError } from '../secrets/
 import type { SecretProvider, TenantCredential, TenantCredentialRef } from '../secrets/types';
 import { scanMailboxes } from './mailbox-scan';
 import { permissionNotices } from './permission-notices';
+import { sideBySide } from './side-by-side';
 import { scanUsers } from './user-scan';
 import type { ScanJobResult, ScanProgress } from './scan-job';
 
@@ -86,14 +93,16 @@ export async function runScan(services: ScanServices, request: ScanRequest): Pro
   }
   signal?.throwIfAborted();
 
-  const graph = new GraphClient({
-    baseUrl: services.graph.url,
-    resource: services.graph.resource,
-    credential: credential.tokenCredential,
-    http: services.http,
-    ...(signal ? { signal } : {}),
-    throttle: throttleGovernorFor(tenant.tenantId, 'graph'),
-  });
+  // One client per side: each stops when its side's signal aborts.
+  const graphClient = (streamSignal: AbortSignal) =>
+    new GraphClient({
+      baseUrl: services.graph.url,
+      resource: services.graph.resource,
+      credential: credential.tokenCredential,
+      http: services.http,
+      signal: streamSignal,
+      throttle: throttleGovernorFor(tenant.tenantId, 'graph'),
+    });
   const access = await checkPermissions(services, tenant, credential, logger);
   const app = { clientId: tenant.clientId, tenantId: tenant.tenantId };
   const blocked = new Map(access.blocked.map((b) => [b.controlId, missingPermissionReason(b, app)]));
@@ -102,44 +111,30 @@ export async function runScan(services: ScanServices, request: ScanRequest): Pro
   signal?.throwIfAborted();
 
   progress({ phase: 'collect' });
-  // Global Administrator is always collected: CRW-ID-02 counts it whatever the privileged role list says.
-  const roleIds = [...new Set([...tenant.settings.privilegedRoles, GLOBAL_ADMINISTRATOR])];
-  const snapshot = await savedOrCollected(checkpoint, 'tenantSnapshot', () =>
-    collectTenantSnapshot(
-      graph,
-      roleIds,
-      (p) => progress({ phase: 'collect', ...p }),
-      partsToCollect(access.runnable),
-    ),
-  );
-
-  const context: ControlContext = {
+  const judging = {
     tenant: { name: tenant.name, tenantId: tenant.tenantId },
     settings: tenant.settings,
     now: new Date(facts.now),
-    ...snapshot,
   };
-  // Per-user controls judge each user as it streams past (never all users in memory).
-  const userControls = IMPLEMENTED_CONTROLS.filter(
-    (c) => c.judgeUsers && c.reads.includes('userScan') && access.runnable.includes(c.meta.id),
-  );
-  if (userControls.length > 0) {
-    context.userScan = await scanUsers(
-      graph,
-      userControls,
-      context,
-      checkpoint,
-      (p) => progress({ phase: 'collect', ...p }),
-      logger,
-    );
-  }
-
-  await collectExchange(services, tenant, credential, graph, access.runnable, context, {
-    checkpoint,
-    progress,
-    logger,
+  const onCollect = (p: CollectProgress) => progress({ phase: 'collect', ...p });
+  // Entra ID and Exchange share no data: both sides collect at once, each resuming from its own checkpoint parts.
+  const [identity, exchange] = await sideBySide(
     signal,
-  });
+    (streamSignal) =>
+      collectIdentity(graphClient(streamSignal), tenant, access.runnable, judging, {
+        checkpoint,
+        logger,
+        onCollect,
+      }),
+    (streamSignal) =>
+      collectExchange(services, tenant, credential, graphClient(streamSignal), access.runnable, judging, {
+        checkpoint,
+        onCollect,
+        logger,
+        signal: streamSignal,
+      }),
+  );
+  const context: ControlContext = { ...judging, ...identity, ...exchange };
 
   progress({ phase: 'evaluate' });
   const controls = evaluateControls(tenant.controls, context, blocked);
@@ -167,6 +162,31 @@ export async function runScan(services: ScanServices, request: ScanRequest): Pro
     summary: results.summary,
     controls: results.controls.map((c) => ({ id: c.id, status: c.status, findings: c.findings.length })),
   };
+}
+
+/**
+ * Entra ID data of the runnable controls: the tenant snapshot (saved whole in the checkpoint), then every user
+ * streamed once through the per-user controls (never all users in memory).
+ */
+async function collectIdentity(
+  graph: GraphClient,
+  tenant: ScanTenant,
+  runnable: readonly string[],
+  judging: Pick<ControlContext, 'tenant' | 'settings' | 'now'>,
+  run: { checkpoint: ScanCheckpoint; logger: Logger; onCollect: ProgressSink },
+): Promise<TenantSnapshot & Pick<ControlContext, 'userScan'>> {
+  // Global Administrator is always collected: CRW-ID-02 counts it whatever the privileged role list says.
+  const roleIds = [...new Set([...tenant.settings.privilegedRoles, GLOBAL_ADMINISTRATOR])];
+  const snapshot = await savedOrCollected(run.checkpoint, 'tenantSnapshot', () =>
+    collectTenantSnapshot(graph, roleIds, run.onCollect, partsToCollect(runnable)),
+  );
+  const userControls = IMPLEMENTED_CONTROLS.filter(
+    (c) => c.judgeUsers && c.reads.includes('userScan') && runnable.includes(c.meta.id),
+  );
+  if (userControls.length === 0) return snapshot;
+  const context: ControlContext = { ...judging, ...snapshot };
+  const userScan = await scanUsers(graph, userControls, context, run.checkpoint, run.onCollect, run.logger);
+  return { ...snapshot, userScan };
 }
 
 /**
@@ -220,6 +240,8 @@ async function exchangeTokenRoles(
   }
 }
 
+type ExchangeParts = Pick<ControlContext, 'exchangeOrganization' | 'acceptedDomains' | 'mailboxScan'>;
+
 const EXCHANGE_PARTS: ReadonlySet<CollectedPart> = new Set([
   'exchangeOrganization',
   'acceptedDomains',
@@ -236,43 +258,40 @@ async function collectExchange(
   credential: TenantCredential,
   graph: GraphClient,
   runnable: readonly string[],
-  context: ControlContext,
-  run: {
-    checkpoint: ScanCheckpoint;
-    progress: (progress: ScanProgress) => void;
-    logger: Logger;
-    signal: AbortSignal | undefined;
-  },
-): Promise<void> {
-  const { checkpoint, progress, logger, signal } = run;
+  judging: Pick<ControlContext, 'tenant' | 'settings' | 'now'>,
+  run: { checkpoint: ScanCheckpoint; onCollect: ProgressSink; logger: Logger; signal: AbortSignal },
+): Promise<ExchangeParts> {
+  const { checkpoint, onCollect, logger, signal } = run;
   const controls = IMPLEMENTED_CONTROLS.filter((c) => runnable.includes(c.meta.id));
   const parts = new Set<CollectedPart>(controls.flatMap((c) => c.reads).filter((p) => EXCHANGE_PARTS.has(p)));
-  if (parts.size === 0) return;
+  if (parts.size === 0) return {};
   const exchange = new ExchangeClient({
     baseUrl: services.exchange.url,
     resource: services.exchange.resource,
     tenantId: tenant.tenantId,
     credential: credential.tokenCredential,
     http: services.http,
-    ...(signal ? { signal } : {}),
+    signal,
     throttle: throttleGovernorFor(tenant.tenantId, 'exchange'),
   });
-  Object.assign(
-    context,
-    await savedOrCollected(checkpoint, 'exchangeSnapshot', () => collectExchangeSnapshot(exchange, parts)),
+  const settings = await savedOrCollected(checkpoint, 'exchangeSnapshot', () =>
+    collectExchangeSnapshot(exchange, parts),
   );
-  if (!parts.has('mailboxScan')) return;
-  // Inbox rules come from Graph through the scan's own client (same token, same retries).
+  if (!parts.has('mailboxScan')) return settings;
+  // The per-mailbox judges read only Exchange data (accepted domains), never the identity side's.
+  const context = { ...judging, ...settings } as ControlContext;
+  // Inbox rules come from Graph through this side's own client (same token, same retries).
   const mailboxControls = controls.filter((c) => c.judgeMailboxes !== undefined);
-  context.mailboxScan = await scanMailboxes(
+  const mailboxScan = await scanMailboxes(
     exchange,
     graph,
     mailboxControls,
     context,
     checkpoint,
-    (p) => progress({ phase: 'collect', ...p }),
+    onCollect,
     logger,
   );
+  return { ...settings, mailboxScan };
 }
 
 /** A part an earlier attempt of the run saved, else collected now and saved for the attempts after this one. */
