@@ -4,7 +4,8 @@
 // (2) throttling off, 1,000,000 users: peak RSS and wall time; (3) throttling on, 100,000 users: wall time, requests
 // and 429s per family, efficiency against the documented budgets (bench/README.md). Human lines, then one JSON line.
 //   npm run -s build && node dist/bench/scan.js
-//   env: SCAN_USERS, SCAN_BIG_USERS, SCAN_THROTTLED_USERS (0 skips a measurement), SIM_RAW_USERS_PER_SECOND
+//   env: SCAN_USERS, SCAN_BIG_USERS, SCAN_THROTTLED_USERS (0 skips a measurement), SIM_RAW_USERS_PER_SECOND,
+//   SCAN_WORKER_FLAGS (extra Node flags for the worker, e.g. --cpu-prof)
 import { fork, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import https from 'node:https';
@@ -68,9 +69,24 @@ async function measure(users: number, throttling: boolean): Promise<Measurement>
   }
 }
 
+/**
+ * The worker's Node options as deployed: the Dockerfile's NODE_OPTIONS (its heap budget), so that the peak RSS
+ * printed here is the one a container sees. V8 sizes its heap growth by the heap limit: without one it defaults
+ * to a share of the machine's memory and grows the heap far beyond what the scan keeps alive.
+ */
+function deployedNodeOptions(): string[] {
+  const dockerfile = readFileSync(path.join(__dirname, '../../Dockerfile'), 'utf8');
+  const options = /NODE_OPTIONS="([^"]*)"/.exec(dockerfile)?.[1];
+  if (options === undefined) throw new Error('the Dockerfile sets no NODE_OPTIONS="…"');
+  return options.split(/\s+/).filter(Boolean);
+}
+
 function runWorker(ready: Ready, dir: string): Promise<ScanWorkerResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(__dirname, 'lib/scan-worker.js')], {
+    const script = path.join(__dirname, 'lib/scan-worker.js');
+    // SCAN_WORKER_FLAGS adds Node flags to the worker only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+    const extra = (process.env.SCAN_WORKER_FLAGS ?? '').split(/\s+/).filter(Boolean);
+    const child = spawn(process.execPath, [...deployedNodeOptions(), ...extra, script], {
       env: { ...process.env, BENCH_READY: JSON.stringify(ready), BENCH_DIR: dir },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -96,10 +112,23 @@ async function simStats(ready: Ready): Promise<SimStats> {
   }
 }
 
-/** bench/sim-raw's users/s for the same tenant size: SIM_RAW_USERS_PER_SECOND, else measured now (~10 s). */
-function simRawUsersPerSecond(users: number): Promise<{ usersPerSecond: number; source: string }> {
+interface SimRaw {
+  usersPerSecond: number;
+  /** $batch items/s; null when given by SIM_RAW_USERS_PER_SECOND. */
+  batchItemsPerSecond: number | null;
+  source: string;
+}
+
+/** bench/sim-raw's rates for the same tenant size: SIM_RAW_USERS_PER_SECOND, else measured now (~10 s). */
+function simRaw(users: number): Promise<SimRaw> {
   const given = process.env.SIM_RAW_USERS_PER_SECOND;
-  if (given) return Promise.resolve({ usersPerSecond: Number(given), source: 'SIM_RAW_USERS_PER_SECOND' });
+  if (given) {
+    return Promise.resolve({
+      usersPerSecond: Number(given),
+      batchItemsPerSecond: null,
+      source: 'SIM_RAW_USERS_PER_SECOND',
+    });
+  }
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(__dirname, 'sim-raw.js')], {
       env: { ...process.env, SIM_RAW_USERS: String(users) },
@@ -110,8 +139,10 @@ function simRawUsersPerSecond(users: number): Promise<{ usersPerSecond: number; 
     child.on('exit', (code) => {
       const last = out.trim().split('\n').pop() ?? '';
       if (code !== 0) return reject(new Error(`sim-raw exited with ${code}`));
+      const rates = JSON.parse(last) as { usersPerSecond: number; batchItemsPerSecond: number | null };
       resolve({
-        usersPerSecond: (JSON.parse(last) as { usersPerSecond: number }).usersPerSecond,
+        usersPerSecond: rates.usersPerSecond,
+        batchItemsPerSecond: rates.batchItemsPerSecond,
         source: 'measured',
       });
     });
@@ -203,13 +234,20 @@ function familyBounds(m: Measurement): Record<string, FamilyBound> {
   };
 }
 
-function totals(m: Measurement): { requests: number; throttled: number; batches: number } {
+function totals(m: Measurement): {
+  requests: number;
+  throttled: number;
+  batches: number;
+  batchItems: number;
+} {
   const f = m.stats.graphTraffic.families;
   const items = [f.identity, f.reports, f.conditionalAccess, f.outlook];
   return {
     requests: items.reduce((sum, c) => sum + c.requests, 0),
     throttled: items.reduce((sum, c) => sum + c.throttled, 0),
     batches: f.batch.requests,
+    // Every Outlook request of a scan is an inbox-rule read inside a $batch.
+    batchItems: f.outlook.requests,
   };
 }
 
@@ -224,15 +262,27 @@ async function main(): Promise<void> {
   const rss: Record<string, number | null> = { users100k: null, users1m: null, ratio: null };
 
   if (USERS > 0) {
-    const raw = await simRawUsersPerSecond(USERS);
+    const raw = await simRaw(USERS);
     const m = await measure(USERS, false);
     const usersPerSecond = Math.round(USERS / m.worker.seconds);
     const ratio = round3(usersPerSecond / raw.usersPerSecond);
     const t = totals(m);
+    // The same work at sim-raw's rates: every user paged once plus every inbox-rule $batch item (a lower bound:
+    // the registration report and the Exchange mailbox pages are not in sim-raw and count as free).
+    const rawSecondsSameWork =
+      raw.batchItemsPerSecond === null
+        ? null
+        : USERS / raw.usersPerSecond + t.batchItems / raw.batchItemsPerSecond;
+    const ratioSameWork = rawSecondsSameWork === null ? null : round3(rawSecondsSameWork / m.worker.seconds);
     console.log(
       `throttling off, ${USERS} users: ${m.worker.seconds.toFixed(1)} s, ${usersPerSecond} users/s, ` +
-        `${t.requests} Graph requests (${t.batches} $batch envelopes); sim-raw ${raw.usersPerSecond} users/s ` +
-        `(${raw.source}) → ratio ${ratio}; worker peak RSS ${m.worker.maxRssMB} MB`,
+        `${t.requests} Graph requests (${t.batches} $batch envelopes, ${t.batchItems} items); sim-raw ` +
+        `${raw.usersPerSecond} users/s, ${raw.batchItemsPerSecond ?? '?'} batch items/s (${raw.source}) → ` +
+        `ratio ${ratio} (users/s), ${ratioSameWork ?? '?'} (same requests at raw rates); ` +
+        `worker peak RSS ${m.worker.maxRssMB} MB`,
+    );
+    console.log(
+      `  seconds per collector (first to last progress): ${JSON.stringify(m.worker.collectorSeconds)}`,
     );
     output.throttlingOff = {
       users: USERS,
@@ -241,8 +291,13 @@ async function main(): Promise<void> {
       simRawUsersPerSecond: raw.usersPerSecond,
       simRawSource: raw.source,
       ratioToRaw: ratio,
+      simRawBatchItemsPerSecond: raw.batchItemsPerSecond,
+      rawSecondsSameWork: rawSecondsSameWork === null ? null : round1(rawSecondsSameWork),
+      ratioToRawSameWork: ratioSameWork,
       requests: t.requests,
       batches: t.batches,
+      batchItems: t.batchItems,
+      collectorSeconds: m.worker.collectorSeconds,
       peakRssMB: m.worker.maxRssMB,
     };
     rss.users100k = m.worker.maxRssMB;

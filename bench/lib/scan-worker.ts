@@ -16,6 +16,8 @@ export interface ScanWorkerResult {
   maxRssMB: number;
   summary: unknown;
   controls: { id: string; status: string; findings: number }[];
+  /** Seconds from the first to the last progress report of each collector (where the time goes). */
+  collectorSeconds: Record<string, number>;
 }
 
 async function main(): Promise<void> {
@@ -37,7 +39,15 @@ async function main(): Promise<void> {
     process.stderr,
   );
   const started = process.hrtime.bigint();
-  const result = await runScan(services, { tenant, runId: newRunId(), logger });
+  const spans = new Map<string, { first: number; last: number }>();
+  const onProgress = ({ collector, phase }: { collector?: string; phase: string }) => {
+    const now = performance.now();
+    const name = collector ?? phase;
+    const span = spans.get(name) ?? { first: now, last: now };
+    span.last = now;
+    spans.set(name, span);
+  };
+  const result = await runScan(services, { tenant, runId: newRunId(), logger, onProgress });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const output: ScanWorkerResult = {
     seconds,
@@ -45,6 +55,9 @@ async function main(): Promise<void> {
     maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
     summary: result.summary,
     controls: result.controls,
+    collectorSeconds: Object.fromEntries(
+      [...spans].map(([name, span]) => [name, Math.round(span.last - span.first) / 1000]),
+    ),
   };
   process.stdout.write(`${JSON.stringify(output)}\n`);
 }
