@@ -192,31 +192,63 @@ async function writeSheet(
     sheet.columns.forEach((column, c) => styleCell(row.getCell(c + 1), column, values[c] ?? null));
     row.commit();
     index++;
-    if (index % ROWS_PER_YIELD === 0) await drained(stream);
+    if (index % ROWS_PER_YIELD === 0) {
+      const sheetSink = sheetSinkOf(worksheet);
+      if (sheetSink) await drained(sheetSink, stream);
+      await drained(stream, stream);
+    }
   }
   if (index !== sheet.rowCount)
     throw new Error(`sheet ${sheet.name} has ${index} rows, not ${sheet.rowCount}`);
   worksheet.commit();
 }
 
+/** What backpressure needs of a stream: Node's Writable, or the readable-stream copy that exceljs's zip uses. */
+interface BufferingStream {
+  once(event: 'drain' | 'close', listener: () => void): unknown;
+  off(event: 'drain' | 'close', listener: () => void): unknown;
+  destroyed?: boolean;
+  writableNeedDrain?: boolean;
+  _writableState?: { needDrain?: boolean };
+}
+
 /**
- * Backpressure: lets the zip hand its bytes to the file stream, then waits while the file stream's buffer is
- * full, so that memory stays flat however many rows come (a slow disk slows the rows, it does not pile them up).
+ * The stream that exceljs 4.4 pipes a sheet's XML into (readable-stream's PassThrough, feeding the zip's deflate).
+ * exceljs writes into it without heeding backpressure, and deflate is slower than row production: without
+ * waiting for it, it would buffer most of the sheet (38 MB for 90,000 findings).
  */
-async function drained(stream: Writable): Promise<void> {
+function sheetSinkOf(worksheet: ExcelJS.Worksheet): BufferingStream | undefined {
+  const internal = worksheet as unknown as { stream?: { pipes?: unknown[] } };
+  const sink = internal.stream?.pipes?.[0] as BufferingStream | undefined;
+  return typeof sink?.once === 'function' && typeof sink.off === 'function' ? sink : undefined;
+}
+
+function needsDrain(stream: BufferingStream): boolean {
+  return stream.writableNeedDrain ?? stream._writableState?.needDrain ?? false;
+}
+
+/**
+ * Backpressure: lets the zip work, then waits while `stream`'s buffer is full, so that memory stays flat however
+ * many rows come (slow compression or a slow disk slows the rows, it does not pile them up). Fails once the file
+ * stream (`output`) is gone.
+ */
+async function drained(stream: BufferingStream, output: Writable): Promise<void> {
   await new Promise((resolve) => setImmediate(resolve));
-  while (stream.writableNeedDrain && !stream.destroyed) {
+  while (needsDrain(stream) && stream.destroyed !== true && !output.destroyed) {
     await new Promise<void>((resolve) => {
       const done = () => {
         stream.off('drain', done);
         stream.off('close', done);
+        output.off('close', done);
         resolve();
       };
       stream.once('drain', done);
       stream.once('close', done);
+      // A dead file stream (ENOSPC…) never lets the zip drain: stop waiting then, the caller reports it.
+      output.once('close', done);
     });
   }
-  if (stream.destroyed) throw new Error('the output stream closed before the workbook was complete');
+  if (output.destroyed) throw new Error('the output stream closed before the workbook was complete');
 }
 
 function styleCell(cell: ExcelJS.Cell, column: ColumnSpec, value: CellValue): void {
