@@ -6,6 +6,8 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { demoConfigYaml, type SimReadyFile } from '../../src/cli/demo/demo-config';
 import { loadConfig } from '../../src/config/load-config';
+import IORedis from 'ioredis';
+import { RedisScanCheckpoint } from '../../src/checkpoints/redis-scan-checkpoint';
 import { newRunId } from '../../src/jobs/run-id';
 import { runScan } from '../../src/jobs/run-scan';
 import { createScanServices } from '../../src/jobs/scan-services';
@@ -24,7 +26,7 @@ async function main(): Promise<void> {
   const ready = JSON.parse(process.env.BENCH_READY ?? '') as SimReadyFile;
   const dir = process.env.BENCH_DIR ?? '';
   const configPath = path.join(dir, 'crw.yaml');
-  // Every control with the tenant's break-glass accounts exempt, as `crw demo` scans; Redis is not used here.
+  // Every control with the tenant's break-glass accounts exempt, as `crw demo` scans; Redis holds the checkpoint.
   writeFileSync(configPath, demoConfigYaml(ready, 'redis://127.0.0.1:6379', path.join(dir, 'reports')));
   const config = loadConfig({ path: configPath, env: {} });
   const tenant = config.tenants[0];
@@ -47,7 +49,19 @@ async function main(): Promise<void> {
     span.last = now;
     spans.set(name, span);
   };
-  const result = await runScan(services, { tenant, runId: newRunId(), logger, onProgress });
+  // The checkpoint the worker uses: the findings wait in Redis until the report, as in production.
+  const redis = new IORedis(config.redis.url);
+  const runId = newRunId();
+  const checkpoint = new RedisScanCheckpoint(
+    redis,
+    `crw-bench-${process.pid}`,
+    tenant.name,
+    runId,
+    3_600_000,
+  );
+  const result = await runScan(services, { tenant, runId, logger, onProgress, checkpoint }).finally(() =>
+    redis.quit(),
+  );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const output: ScanWorkerResult = {
     seconds,

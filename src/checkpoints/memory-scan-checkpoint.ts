@@ -3,13 +3,14 @@ import type { RunFacts, ScanCheckpoint, StreamState } from './scan-checkpoint';
 
 /**
  * A checkpoint that lives as long as the process: for `crw scan --once` and the demo, which have no queue to
- * resume from. Findings are held here exactly as the Redis checkpoint would spool them.
+ * resume from. Findings are kept as JSON text, as the Redis checkpoint spools them: the same round trip, and
+ * compact flat strings instead of objects whose text is still a rope of template pieces.
  */
 export class MemoryScanCheckpoint implements ScanCheckpoint {
   private facts: RunFacts | undefined;
   private readonly parts = new Map<string, unknown>();
   private readonly streams = new Map<string, StreamState>();
-  private readonly spooled = new Map<string, Finding[]>();
+  private readonly spooled = new Map<string, string[]>();
 
   begin(facts: RunFacts): Promise<{ facts: RunFacts; resumed: boolean }> {
     const resumed = this.facts !== undefined;
@@ -38,7 +39,7 @@ export class MemoryScanCheckpoint implements ScanCheckpoint {
     for (const [controlId, list] of findings) {
       const key = `${stream}\n${controlId}`;
       const spool = this.spooled.get(key) ?? [];
-      spool.push(...list);
+      for (const finding of list) spool.push(JSON.stringify(finding));
       this.spooled.set(key, spool);
     }
     this.streams.set(stream, state);
@@ -52,7 +53,8 @@ export class MemoryScanCheckpoint implements ScanCheckpoint {
   }
 
   findings(stream: string, controlId: string): Promise<Finding[]> {
-    return Promise.resolve([...(this.spooled.get(`${stream}\n${controlId}`) ?? [])]);
+    const spool = this.spooled.get(`${stream}\n${controlId}`) ?? [];
+    return Promise.resolve(spool.map((text) => JSON.parse(text) as Finding));
   }
 
   clear(): Promise<void> {
