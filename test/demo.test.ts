@@ -36,7 +36,7 @@ describe('crw demo', () => {
 
     const results = JSON.parse(readFileSync(resultsPath!, 'utf8')) as RunResults;
     const book = readWorkbookRows(workbookPath!);
-    expect(book.sheetNames).toEqual(['Summary', 'Findings']);
+    expect(book.sheetNames).toEqual(['Summary', 'Findings', 'Changes']);
     for (const control of results.controls) {
       const row = book.rows.Summary!.find((r) => r[0] === control.id);
       expect(row).toBeDefined();

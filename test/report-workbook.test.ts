@@ -172,7 +172,7 @@ describe('writeRunReport', () => {
     expect(json).toBe(`${JSON.stringify(results, null, 2)}\n`);
 
     const book = XLSX.readFile(paths.workbookPath, { cellDates: true, cellFormula: true, cellStyles: true });
-    expect(book.SheetNames).toEqual(['Summary', 'Findings']);
+    expect(book.SheetNames).toEqual(['Summary', 'Findings', 'Changes']);
     expect(book.Props?.Author).toBe('compliance-report-worker');
     expect(book.Props?.Title).toContain('contoso');
     const summary = book.Sheets.Summary as XLSX.WorkSheet;
@@ -191,14 +191,22 @@ describe('writeRunReport', () => {
 
     // Summary table: header, one row per control in id order, coloured status.
     const summaryTable = sheetRows(summary, 13);
-    expect(summaryTable[0]).toEqual(['Control', 'Title', 'Severity', 'Status', 'Findings', 'Reason']);
+    expect(summaryTable[0]).toEqual([
+      'Control',
+      'Title',
+      'Severity',
+      'Status',
+      'Findings',
+      'Change since last run',
+      'Reason',
+    ]);
     expect(summaryTable.slice(1)).toEqual([
-      ['CRW-EXO-04', 'No mailbox forwards to external domains', 'high', 'fail', 3, null],
-      ['CRW-ID-02', 'Global Administrator count is within range', 'high', 'pass', 0, null],
+      ['CRW-EXO-04', 'No mailbox forwards to external domains', 'high', 'fail', 3, 'first run', null],
+      ['CRW-ID-02', 'Global Administrator count is within range', 'high', 'pass', 0, 'first run', null],
     ]);
     expect(summary.D14?.s).toMatchObject({ patternType: 'solid', fgColor: { rgb: 'FFC7CE' } });
     expect(summary.D15?.s).toMatchObject({ patternType: 'solid', fgColor: { rgb: 'C6EFCE' } });
-    expect(summary['!autofilter']).toEqual({ ref: 'A13:F15' });
+    expect(summary['!autofilter']).toEqual({ ref: 'A13:G15' });
 
     // Findings: one row per finding; high before medium, then results order (assetName, code units).
     const findingRows = sheetRows(findingsSheet, 1);

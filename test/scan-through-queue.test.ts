@@ -49,7 +49,7 @@ describe('scan through the queue against sim/', () => {
   it('the workbook, read by SheetJS, has a Summary row per control and a Findings row per finding', () => {
     const { job, results: run } = results.get('contoso')!;
     const book = readWorkbookRows(job.workbookPath);
-    expect(book.sheetNames).toEqual(['Summary', 'Findings']);
+    expect(book.sheetNames).toEqual(['Summary', 'Findings', 'Changes']);
     const summaryIds = book.rows
       .Summary!.map((row) => row[0])
       .filter((v) => typeof v === 'string' && v.startsWith('CRW-'));

@@ -2,6 +2,7 @@
 // these specs into cells and styles. Text is passed as is; the writer makes it safe (cell-text.ts).
 
 import type { ControlResult, Finding, RunResults, Severity } from '../controls/types';
+import { computeDrift, describeControlChange, type Drift, type DriftFinding } from './drift';
 import { compareCodeUnits } from './results-json';
 
 export type CellValue = string | number | boolean | Date | null;
@@ -46,7 +47,7 @@ export interface WorkbookLayout {
  * expires soon, permissions missing or beyond what the controls need. Shown in the Summary, not in results.json.
  */
 export interface ReportNotice {
-  kind: 'credential-expiry' | 'missing-permission' | 'excess-permission';
+  kind: 'credential-expiry' | 'missing-permission' | 'excess-permission' | 'previous-run';
   message: string;
 }
 
@@ -54,6 +55,7 @@ const NOTICE_LABELS: Record<ReportNotice['kind'], string> = {
   'credential-expiry': 'Warning: credential expiry',
   'missing-permission': 'Warning: missing permission',
   'excess-permission': 'Warning: excess permission',
+  'previous-run': 'Warning: no comparison',
 };
 
 const SEVERITIES_MOST_SEVERE_FIRST: readonly Severity[] = ['high', 'medium', 'low'];
@@ -61,6 +63,7 @@ const SEVERITIES_MOST_SEVERE_FIRST: readonly Severity[] = ['high', 'medium', 'lo
 export function buildWorkbookLayout(
   results: RunResults,
   notices: readonly ReportNotice[] = [],
+  drift: Drift = computeDrift(null, results),
 ): WorkbookLayout {
   return {
     properties: {
@@ -69,7 +72,7 @@ export function buildWorkbookLayout(
       // The run's end, not the wall clock, so that the layout is a pure function of the results.
       created: new Date(results.finishedAt),
     },
-    sheets: [summarySheet(results, notices), findingsSheet(results)],
+    sheets: [summarySheet(results, notices, drift), findingsSheet(results), changesSheet(drift)],
   };
 }
 
@@ -79,7 +82,11 @@ export function complianceScore(results: RunResults): number | null {
   return evaluated === 0 ? null : results.summary.pass / evaluated;
 }
 
-export function summarySheet(results: RunResults, notices: readonly ReportNotice[] = []): SheetSpec {
+export function summarySheet(
+  results: RunResults,
+  notices: readonly ReportNotice[] = [],
+  drift: Drift = computeDrift(null, results),
+): SheetSpec {
   const score = complianceScore(results);
   const { summary } = results;
   return {
@@ -106,6 +113,7 @@ export function summarySheet(results: RunResults, notices: readonly ReportNotice
       { header: 'Severity', width: 10, kind: 'text' },
       { header: 'Status', width: 10, kind: 'status' },
       { header: 'Findings', width: 10, kind: 'number' },
+      { header: 'Change since last run', width: 28, kind: 'wrap' },
       { header: 'Reason', width: 60, kind: 'wrap' },
     ],
     rowCount: results.controls.length,
@@ -115,6 +123,7 @@ export function summarySheet(results: RunResults, notices: readonly ReportNotice
       control.severity,
       control.status,
       control.findings.length,
+      describeControlChange(drift, control.id, control.status),
       control.reason,
     ]),
   };
@@ -146,6 +155,50 @@ export function findingsSheet(results: RunResults): SheetSpec {
 
 function* mapRows<T>(items: Iterable<T>, row: (item: T) => CellValue[]): Generator<CellValue[]> {
   for (const item of items) yield row(item);
+}
+
+/** What changed since the tenant's previous run: status changes, new failures, resolved findings. */
+export function changesSheet(drift: Drift): SheetSpec {
+  const rows: CellValue[][] = [
+    ...drift.statusChanges.map((c) => [
+      'status changed',
+      c.controlId,
+      null,
+      null,
+      null,
+      null,
+      `${c.title}: ${c.from} → ${c.to}`,
+    ]),
+    ...drift.newFindings.map((f) => findingChangeRow('new finding', f)),
+    ...drift.resolvedFindings.map((f) => findingChangeRow('resolved', f)),
+  ];
+  return {
+    name: 'Changes',
+    fields: [
+      {
+        label: 'Compared with run',
+        value: drift.previous ? `${drift.previous.runId} (${drift.previous.startedAt})` : 'none: first run',
+      },
+      { label: 'Controls that changed status', value: drift.statusChanges.length },
+      { label: 'New findings', value: drift.newFindings.length },
+      { label: 'Resolved findings', value: drift.resolvedFindings.length },
+    ],
+    columns: [
+      { header: 'Change', width: 16, kind: 'text' },
+      { header: 'Control', width: 14, kind: 'text' },
+      { header: 'Severity', width: 10, kind: 'text' },
+      { header: 'Asset type', width: 11, kind: 'text' },
+      { header: 'Asset', width: 40, kind: 'text' },
+      { header: 'Asset id', width: 38, kind: 'text' },
+      { header: 'Detail', width: 80, kind: 'wrap' },
+    ],
+    rowCount: rows.length,
+    rows,
+  };
+}
+
+function findingChangeRow(change: string, { controlId, severity, finding }: DriftFinding): CellValue[] {
+  return [change, controlId, severity, finding.assetType, finding.assetName, finding.assetId, finding.detail];
 }
 
 interface FindingRow {

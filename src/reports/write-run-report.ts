@@ -9,6 +9,8 @@ import { pipeline } from 'node:stream/promises';
 
 import type { RunResults } from '../controls/types';
 import { resultsJsonChunks } from './results-json';
+import { computeDrift, type Drift } from './drift';
+import { previousResults } from './report-store';
 import { runDirectory } from './run-paths';
 import { buildWorkbookLayout, type ReportNotice } from './workbook-layout';
 import { ReportWriteError, syncToDisk, temporaryPathFor, writeWorkbook } from './write-workbook';
@@ -39,7 +41,9 @@ export async function writeRunReport(
   }
 
   try {
-    await writeWorkbook(workbookPath, buildWorkbookLayout(results, notices));
+    const drift = driftSincePreviousRun(reportsDir, results);
+    const allNotices = drift.notice ? [...notices, drift.notice] : notices;
+    await writeWorkbook(workbookPath, buildWorkbookLayout(results, allNotices, drift.drift));
     await writeResultsAtomically(resultsPath, results);
   } catch (error) {
     await fs.promises.rm(workbookPath, { force: true }).catch(() => undefined);
@@ -48,6 +52,28 @@ export async function writeRunReport(
     throw error;
   }
   return { directory, workbookPath, resultsPath };
+}
+
+/**
+ * Drift against the tenant's previous complete run in the store. A previous results.json that cannot be read
+ * costs the comparison, not the report: the Summary says why there is none.
+ */
+function driftSincePreviousRun(
+  reportsDir: string,
+  results: RunResults,
+): { drift: Drift; notice?: ReportNotice } {
+  try {
+    const previous = previousResults(reportsDir, results.tenant.name, results.startedAt, results.runId);
+    return { drift: computeDrift(previous, results) };
+  } catch (error) {
+    return {
+      drift: computeDrift(null, results),
+      notice: {
+        kind: 'previous-run',
+        message: `no comparison with the previous run: ${(error as Error).message} (in ${path.join(reportsDir, results.tenant.name)})`,
+      },
+    };
+  }
 }
 
 /** results.json through a temporary file, written piece by piece with backpressure, then synced and renamed. */

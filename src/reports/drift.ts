@@ -1,0 +1,106 @@
+// Drift between two runs of one tenant: what the Changes sheet and the Summary's "change since last run" show.
+// Pure. A finding is the same finding in both runs when control, asset type, asset id and detail are all equal: a
+// finding whose detail changed (e.g. another rule recipient) is reported as resolved in its old form and new in
+// its new one, which is exactly what a reviewer needs to look at again.
+
+import type { ControlStatus, Finding, RunResults, Severity } from '../controls/types';
+import { compareCodeUnits, compareFindings } from './results-json';
+
+export interface DriftFinding {
+  controlId: string;
+  severity: Severity;
+  finding: Finding;
+}
+
+export interface StatusChange {
+  controlId: string;
+  title: string;
+  from: ControlStatus;
+  to: ControlStatus;
+}
+
+export interface Drift {
+  /** The run compared against; null for a tenant's first run (nothing is "new" then). */
+  previous: { runId: string; startedAt: string } | null;
+  newFindings: DriftFinding[];
+  resolvedFindings: DriftFinding[];
+  statusChanges: StatusChange[];
+  /** Per control id: findings new in this run and resolved since the previous one. */
+  perControl: ReadonlyMap<string, { added: number; resolved: number; previousStatus: ControlStatus | null }>;
+}
+
+function findingKey(controlId: string, finding: Finding): string {
+  return [controlId, finding.assetType, finding.assetId, finding.detail].join('\u0000');
+}
+
+/** Findings of one run that the other run does not have, in results order (control id, then finding order). */
+function findingsMissingFrom(source: RunResults, other: ReadonlySet<string>): DriftFinding[] {
+  const missing: DriftFinding[] = [];
+  for (const control of [...source.controls].sort((a, b) => compareCodeUnits(a.id, b.id))) {
+    for (const finding of [...control.findings].sort(compareFindings)) {
+      if (!other.has(findingKey(control.id, finding)))
+        missing.push({ controlId: control.id, severity: finding.severity ?? control.severity, finding });
+    }
+  }
+  return missing;
+}
+
+function keysOf(results: RunResults): Set<string> {
+  const keys = new Set<string>();
+  for (const control of results.controls) {
+    for (const finding of control.findings) keys.add(findingKey(control.id, finding));
+  }
+  return keys;
+}
+
+export function computeDrift(previous: RunResults | null, current: RunResults): Drift {
+  if (previous === null) {
+    return {
+      previous: null,
+      newFindings: [],
+      resolvedFindings: [],
+      statusChanges: [],
+      perControl: new Map(
+        current.controls.map((c) => [c.id, { added: 0, resolved: 0, previousStatus: null }]),
+      ),
+    };
+  }
+  const newFindings = findingsMissingFrom(current, keysOf(previous));
+  const resolvedFindings = findingsMissingFrom(previous, keysOf(current));
+  const before = new Map(previous.controls.map((c) => [c.id, c.status]));
+  const statusChanges: StatusChange[] = [];
+  const perControl = new Map<
+    string,
+    { added: number; resolved: number; previousStatus: ControlStatus | null }
+  >();
+  for (const control of current.controls) {
+    const from = before.get(control.id) ?? null;
+    if (from !== null && from !== control.status)
+      statusChanges.push({ controlId: control.id, title: control.title, from, to: control.status });
+    perControl.set(control.id, {
+      added: newFindings.filter((f) => f.controlId === control.id).length,
+      resolved: resolvedFindings.filter((f) => f.controlId === control.id).length,
+      previousStatus: from,
+    });
+  }
+  statusChanges.sort((a, b) => compareCodeUnits(a.controlId, b.controlId));
+  return {
+    previous: { runId: previous.runId, startedAt: previous.startedAt },
+    newFindings,
+    resolvedFindings,
+    statusChanges,
+    perControl,
+  };
+}
+
+/** The Summary's "change since last run" text of one control. */
+export function describeControlChange(drift: Drift, controlId: string, status: ControlStatus): string {
+  if (drift.previous === null) return 'first run';
+  const change = drift.perControl.get(controlId);
+  if (!change || change.previousStatus === null) return 'not in the previous run';
+  const parts: string[] = [];
+  if (change.previousStatus !== status) parts.push(`${change.previousStatus} → ${status}`);
+  if (change.added > 0) parts.push(`${change.added} new`);
+  if (change.resolved > 0) parts.push(`${change.resolved} resolved`);
+  return parts.length === 0 ? 'no change' : parts.join(', ');
+}

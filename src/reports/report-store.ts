@@ -1,0 +1,86 @@
+// The report store: <reportsDir>/<tenant>/<YYYY-MM-DD>-<runId>/{report.xlsx,results.json}. A run counts once its
+// results.json exists (it is written last, after the complete workbook), so a run still being written or one
+// that failed is never listed and never compared against.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ResultsSummary, RunResults } from '../controls/types';
+
+export interface StoredRun {
+  tenant: string;
+  runId: string;
+  startedAt: string;
+  finishedAt: string;
+  summary: ResultsSummary;
+  directory: string;
+  resultsPath: string;
+}
+
+export interface StoreListing {
+  runs: StoredRun[];
+  /** results.json files that could not be read, with the reason (listed, never fatal). */
+  unreadable: Array<{ path: string; reason: string }>;
+}
+
+const RESULTS_FILE = 'results.json';
+
+function subdirectories(dir: string): string[] {
+  try {
+    return fs
+      .readdirSync(dir, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+}
+
+/** Reads and checks one results.json; throws with the reason when it is not one. */
+export function readResults(resultsPath: string): RunResults {
+  const parsed = JSON.parse(fs.readFileSync(resultsPath, 'utf8')) as Partial<RunResults>;
+  if (parsed.schemaVersion !== 1 || typeof parsed.startedAt !== 'string' || !Array.isArray(parsed.controls))
+    throw new Error('not a results.json of schemaVersion 1');
+  return parsed as RunResults;
+}
+
+/** Every complete run, of one tenant or all, oldest first. */
+export function listRuns(reportsDir: string, tenant?: string): StoreListing {
+  const listing: StoreListing = { runs: [], unreadable: [] };
+  const tenants = tenant === undefined ? subdirectories(reportsDir) : [tenant];
+  for (const name of tenants) {
+    for (const runDir of subdirectories(path.join(reportsDir, name))) {
+      const directory = path.join(reportsDir, name, runDir);
+      const resultsPath = path.join(directory, RESULTS_FILE);
+      if (!fs.existsSync(resultsPath)) continue;
+      try {
+        const results = readResults(resultsPath);
+        listing.runs.push({
+          tenant: results.tenant.name,
+          runId: results.runId,
+          startedAt: results.startedAt,
+          finishedAt: results.finishedAt,
+          summary: results.summary,
+          directory,
+          resultsPath,
+        });
+      } catch (error) {
+        listing.unreadable.push({ path: resultsPath, reason: (error as Error).message });
+      }
+    }
+  }
+  listing.runs.sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.runId.localeCompare(b.runId));
+  return listing;
+}
+
+/** The tenant's latest complete run that started before `before` (ISO), other than `runId`; null when none. */
+export function previousResults(
+  reportsDir: string,
+  tenant: string,
+  before: string,
+  runId: string,
+): RunResults | null {
+  const earlier = listRuns(reportsDir, tenant).runs.filter((r) => r.startedAt < before && r.runId !== runId);
+  const latest = earlier.at(-1);
+  return latest === undefined ? null : readResults(latest.resultsPath);
+}
