@@ -13,7 +13,7 @@ RUN npm run build && npm prune --omit=dev
 FROM node:20-bookworm-slim
 # Heap budget: V8 sizes its heap growth by the heap limit, which otherwise defaults to a share of the host's memory
 # and lets the heap grow far past what a scan keeps alive. 384 MB holds a 1,000,000-user scan (bench/scan: worker
-# peak RSS ~245 MB); raise it with the container's memory limit for tenants with over a million findings.
+# peak RSS ~185 MB); raise it with the container's memory limit for tenants with over a million findings.
 ENV NODE_ENV=production \
     NODE_OPTIONS="--max-old-space-size=384" \
     CRW_CONFIG=/etc/crw/crw.yaml \
