@@ -4,6 +4,7 @@ import { demoCommand } from './demo/demo-command';
 import { enqueueCommand } from './commands/enqueue';
 import { scanCommand } from './commands/scan';
 import { secretsCheckCommand } from './commands/secrets-check';
+import { reportListCommand } from './commands/report';
 import { scheduleApplyCommand, scheduleListCommand, scheduleRemoveCommand } from './commands/schedule';
 import { workerCommand } from './commands/worker';
 import { EXIT, runAction } from './exit-codes';
@@ -69,6 +70,14 @@ program
   )
   .option('-t, --tenant <name>', 'only this tenant')
   .action((opts: { tenant?: string }) => runAction(() => secretsCheckCommand({ ...globals(), ...opts })));
+
+program
+  .command('report')
+  .description('the report store')
+  .command('list')
+  .description('complete runs with date, score and counts, oldest first')
+  .option('-t, --tenant <name>', 'only this tenant')
+  .action((opts: { tenant?: string }) => runAction(() => reportListCommand({ ...globals(), ...opts })));
 
 program
   .command('demo')

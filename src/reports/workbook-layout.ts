@@ -77,7 +77,7 @@ export function buildWorkbookLayout(
 }
 
 /** Passed controls over evaluated ones (pass + fail); null when no control could be evaluated. */
-export function complianceScore(results: RunResults): number | null {
+export function complianceScore(results: Pick<RunResults, 'summary'>): number | null {
   const evaluated = results.summary.pass + results.summary.fail;
   return evaluated === 0 ? null : results.summary.pass / evaluated;
 }
