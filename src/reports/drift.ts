@@ -77,11 +77,15 @@ export function computeDrift(previous: RunResults | null, current: RunResults): 
     const from = before.get(control.id) ?? null;
     if (from !== null && from !== control.status)
       statusChanges.push({ controlId: control.id, title: control.title, from, to: control.status });
-    perControl.set(control.id, {
-      added: newFindings.filter((f) => f.controlId === control.id).length,
-      resolved: resolvedFindings.filter((f) => f.controlId === control.id).length,
-      previousStatus: from,
-    });
+    perControl.set(control.id, { added: 0, resolved: 0, previousStatus: from });
+  }
+  for (const f of newFindings) {
+    const counts = perControl.get(f.controlId);
+    if (counts) counts.added++;
+  }
+  for (const f of resolvedFindings) {
+    const counts = perControl.get(f.controlId);
+    if (counts) counts.resolved++;
   }
   statusChanges.sort((a, b) => compareCodeUnits(a.controlId, b.controlId));
   return {

@@ -73,14 +73,34 @@ export function listRuns(reportsDir: string, tenant?: string): StoreListing {
   return listing;
 }
 
-/** The tenant's latest complete run that started before `before` (ISO), other than `runId`; null when none. */
+/**
+ * The tenant's latest complete run that started before `before` (ISO), other than `runId`; null when none. Run
+ * folders start with their UTC start date, so only the newest day that has an earlier run is read, not the whole
+ * history.
+ */
 export function previousResults(
   reportsDir: string,
   tenant: string,
   before: string,
   runId: string,
 ): RunResults | null {
-  const earlier = listRuns(reportsDir, tenant).runs.filter((r) => r.startedAt < before && r.runId !== runId);
-  const latest = earlier.at(-1);
-  return latest === undefined ? null : readResults(latest.resultsPath);
+  const tenantDir = path.join(reportsDir, tenant);
+  const byDay = new Map<string, string[]>();
+  for (const name of subdirectories(tenantDir)) {
+    const day = /^\d{4}-\d{2}-\d{2}(?=-)/.exec(name)?.[0];
+    if (day === undefined || day > before.slice(0, 10)) continue;
+    byDay.set(day, [...(byDay.get(day) ?? []), name]);
+  }
+  for (const day of [...byDay.keys()].sort().reverse()) {
+    let latest: RunResults | null = null;
+    for (const name of byDay.get(day) ?? []) {
+      const resultsPath = path.join(tenantDir, name, RESULTS_FILE);
+      if (!fs.existsSync(resultsPath)) continue;
+      const results = readResults(resultsPath);
+      if (results.runId === runId || results.startedAt >= before) continue;
+      if (latest === null || results.startedAt > latest.startedAt) latest = results;
+    }
+    if (latest !== null) return latest;
+  }
+  return null;
 }

@@ -129,18 +129,21 @@ export function summarySheet(
   };
 }
 
+/** The columns of a finding, shared by the Findings sheet and the Changes sheet. */
+const FINDING_COLUMNS: readonly ColumnSpec[] = [
+  { header: 'Control', width: 14, kind: 'text' },
+  { header: 'Severity', width: 10, kind: 'text' },
+  { header: 'Asset type', width: 11, kind: 'text' },
+  { header: 'Asset', width: 40, kind: 'text' },
+  { header: 'Asset id', width: 38, kind: 'text' },
+  { header: 'Detail', width: 80, kind: 'wrap' },
+];
+
 export function findingsSheet(results: RunResults): SheetSpec {
   return {
     name: 'Findings',
     fields: [],
-    columns: [
-      { header: 'Control', width: 14, kind: 'text' },
-      { header: 'Severity', width: 10, kind: 'text' },
-      { header: 'Asset type', width: 11, kind: 'text' },
-      { header: 'Asset', width: 40, kind: 'text' },
-      { header: 'Asset id', width: 38, kind: 'text' },
-      { header: 'Detail', width: 80, kind: 'wrap' },
-    ],
+    columns: [...FINDING_COLUMNS],
     rowCount: results.controls.reduce((n, control) => n + control.findings.length, 0),
     rows: mapRows(orderedFindings(results.controls), ({ control, finding, severity }) => [
       control.id,
@@ -183,15 +186,7 @@ export function changesSheet(drift: Drift): SheetSpec {
       { label: 'New findings', value: drift.newFindings.length },
       { label: 'Resolved findings', value: drift.resolvedFindings.length },
     ],
-    columns: [
-      { header: 'Change', width: 16, kind: 'text' },
-      { header: 'Control', width: 14, kind: 'text' },
-      { header: 'Severity', width: 10, kind: 'text' },
-      { header: 'Asset type', width: 11, kind: 'text' },
-      { header: 'Asset', width: 40, kind: 'text' },
-      { header: 'Asset id', width: 38, kind: 'text' },
-      { header: 'Detail', width: 80, kind: 'wrap' },
-    ],
+    columns: [{ header: 'Change', width: 16, kind: 'text' }, ...FINDING_COLUMNS],
     rowCount: rows.length,
     rows,
   };
