@@ -56,7 +56,7 @@ describe('valid configuration', () => {
     const config = parseConfig(MINIMAL, path.join(tmp, 'crw.yaml'), {});
     expect(config).toEqual({
       redis: { url: 'redis://127.0.0.1:6379', prefix: 'crw' },
-      reports: { dir: path.join(tmp, 'reports') },
+      reports: { dir: path.join(tmp, 'reports'), keepRuns: 52 },
       log: { level: 'info' },
       worker: {
         concurrency: 2,
@@ -101,6 +101,7 @@ describe('valid configuration', () => {
     const example = path.join(__dirname, '..', 'crw.example.yaml');
     const text = fs.readFileSync(example, 'utf8');
     const config = parseConfig(text, path.join(tmp, 'crw.yaml'), {});
+    expect(config.reports.keepRuns).toBe(52);
     expect(config.tenants.map((tenant) => tenant.name)).toEqual(['contoso', 'fabrikam']);
     expect(config.tenants[0]?.schedules).toEqual([
       { name: 'weekly', cron: '0 6 * * 1', tz: 'Europe/Berlin' },
@@ -130,6 +131,7 @@ describe('valid configuration', () => {
       CRW_REDIS_URL: 'rediss://:pw@redis.example:6380/2',
       CRW_REDIS_PREFIX: 'crw-test',
       CRW_REPORTS_DIR: '/srv/reports',
+      CRW_REPORTS_KEEP_RUNS: '12',
       CRW_LOG_LEVEL: 'debug',
       CRW_WORKER_CONCURRENCY: '8',
       CRW_HTTP_PORT: '0',
@@ -140,6 +142,7 @@ describe('valid configuration', () => {
     });
     expect(config.redis).toEqual({ url: 'rediss://:pw@redis.example:6380/2', prefix: 'crw-test' });
     expect(config.reports.dir).toBe(path.resolve('/srv/reports'));
+    expect(config.reports.keepRuns).toBe(12);
     expect(config.log.level).toBe('debug');
     expect(config.worker.concurrency).toBe(8);
     expect(config.worker.httpPort).toBe(0);
@@ -257,6 +260,19 @@ describe('configuration errors name the file, the field and the problem', () => 
         'crw.yaml: worker.concurrency: expected a number, got text "lots"',
         'crw.yaml: worker.attempts: expected a whole number, got the number 2.5',
       ].join('\n'),
+    );
+  });
+
+  it('reports.keepRuns that is not a positive whole number', () => {
+    const problem = (value: string) =>
+      configError(MINIMAL + `reports:\n  keepRuns: ${value}\n`).message.replace('crw.yaml: ', '');
+    expect(problem('0')).toBe(
+      'reports.keepRuns: must be at least 1 (complete runs kept per tenant, e.g. 52 for a year of weekly runs), got 0',
+    );
+    expect(problem('1.5')).toBe('reports.keepRuns: expected a whole number, got the number 1.5');
+    expect(problem('x')).toBe('reports.keepRuns: expected a number, got text "x"');
+    expect(configError(MINIMAL, { CRW_REPORTS_KEEP_RUNS: '0' }).message).toBe(
+      'crw.yaml: reports.keepRuns: CRW_REPORTS_KEEP_RUNS="0": expected a positive integer',
     );
   });
 

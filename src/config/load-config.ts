@@ -32,6 +32,7 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
   { name: 'CRW_REDIS_URL', field: ['redis', 'url'], kind: 'text' },
   { name: 'CRW_REDIS_PREFIX', field: ['redis', 'prefix'], kind: 'text' },
   { name: 'CRW_REPORTS_DIR', field: ['reports', 'dir'], kind: 'path' },
+  { name: 'CRW_REPORTS_KEEP_RUNS', field: ['reports', 'keepRuns'], kind: 'positiveInteger' },
   { name: 'CRW_LOG_LEVEL', field: ['log', 'level'], kind: 'text' },
   { name: 'CRW_WORKER_CONCURRENCY', field: ['worker', 'concurrency'], kind: 'positiveInteger' },
   { name: 'CRW_HTTP_PORT', field: ['worker', 'httpPort'], kind: 'nonNegativeInteger' },

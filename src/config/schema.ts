@@ -19,6 +19,8 @@ export interface RedisConfig {
 export interface ReportsConfig {
   /** Absolute path of the report store's root. */
   readonly dir: string;
+  /** Complete runs kept per tenant; older ones are deleted after each successful run (see retention.ts). */
+  readonly keepRuns: number;
 }
 
 export interface LogConfig {
@@ -454,6 +456,14 @@ export const configSchema = strict({
   }).prefault({}),
   reports: strict({
     dir: z.string().min(1, { error: 'must not be empty' }).default('./reports'),
+    // 52 = a year of weekly runs. Counted in runs, not time: every schedule and ad-hoc run of the tenant counts.
+    keepRuns: z
+      .int()
+      .min(1, {
+        error: (issue) =>
+          `must be at least 1 (complete runs kept per tenant, e.g. 52 for a year of weekly runs), got ${String(issue.input)}`,
+      })
+      .default(52),
   }).prefault({}),
   log: strict({ level: oneOf(LOG_LEVELS, 'log level').default('info') }).prefault({}),
   worker: strict({

@@ -40,6 +40,7 @@ export function createScanServices(
     graph: { url: config.cloud.graphUrl, resource: config.cloud.graphResource },
     exchange: { url: config.cloud.exchangeUrl, resource: config.cloud.exchangeResource },
     reportsDir: config.reports.dir,
+    keepRuns: config.reports.keepRuns,
     ...(overrides.now ? { now: overrides.now } : {}),
   };
 }
