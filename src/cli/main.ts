@@ -4,7 +4,7 @@ import { demoCommand } from './demo/demo-command';
 import { enqueueCommand } from './commands/enqueue';
 import { scanCommand } from './commands/scan';
 import { secretsCheckCommand } from './commands/secrets-check';
-import { reportListCommand } from './commands/report';
+import { reportListCommand, reportVerifyCommand } from './commands/report';
 import { scheduleApplyCommand, scheduleListCommand, scheduleRemoveCommand } from './commands/schedule';
 import { workerCommand } from './commands/worker';
 import { EXIT, runAction } from './exit-codes';
@@ -71,13 +71,20 @@ program
   .option('-t, --tenant <name>', 'only this tenant')
   .action((opts: { tenant?: string }) => runAction(() => secretsCheckCommand({ ...globals(), ...opts })));
 
-program
-  .command('report')
-  .description('the report store')
+const report = program.command('report').description('the report store');
+report
   .command('list')
   .description('complete runs with date, score and counts, oldest first')
   .option('-t, --tenant <name>', 'only this tenant')
   .action((opts: { tenant?: string }) => runAction(() => reportListCommand({ ...globals(), ...opts })));
+report
+  .command('verify')
+  .description(
+    'open a workbook with LibreOffice headless (libreoffice-calc); exit 0 only when every sheet loads without errors or repairs',
+  )
+  .argument('<file>', 'the report.xlsx to check')
+  .option('--timeout <seconds>', 'seconds LibreOffice may take (default 120)')
+  .action((file: string, opts: { timeout?: string }) => runAction(() => reportVerifyCommand(file, opts)));
 
 program
   .command('demo')

@@ -1,4 +1,6 @@
+import * as fs from 'node:fs';
 import { listRuns } from '../../reports/report-store';
+import { DEFAULT_VERIFY_TIMEOUT_MS, verifyWithLibreOffice } from '../../reports/verify-with-libreoffice';
 import { complianceScore } from '../../reports/workbook-layout';
 import { EXIT, UsageError } from '../exit-codes';
 import { loadCliConfig, type GlobalOptions } from '../load';
@@ -37,4 +39,30 @@ export function reportListCommand(options: GlobalOptions & { tenant?: string }):
     ),
   );
   return Promise.resolve(EXIT.ok);
+}
+
+/**
+ * `crw report verify FILE`: LibreOffice headless loads every sheet; exit 0 when it did so without errors or
+ * repairs, 3 when it reported a problem (or is not installed), 2 when FILE is not an .xlsx file that exists.
+ */
+export async function reportVerifyCommand(file: string, options: { timeout?: string }): Promise<number> {
+  if (!file.toLowerCase().endsWith('.xlsx'))
+    throw new UsageError(`${file}: not an .xlsx file (give the path of a report.xlsx)`);
+  if (!fs.statSync(file, { throwIfNoEntry: false })?.isFile())
+    throw new UsageError(`${file}: no such file (give the path of a report.xlsx, see crw report list)`);
+  const seconds = options.timeout === undefined ? DEFAULT_VERIFY_TIMEOUT_MS / 1000 : Number(options.timeout);
+  if (!Number.isFinite(seconds) || seconds <= 0)
+    throw new UsageError(`--timeout ${options.timeout}: not a positive number of seconds`);
+
+  const result = await verifyWithLibreOffice(file, {
+    soffice: process.env.CRW_SOFFICE || undefined,
+    timeoutMs: seconds * 1000,
+  });
+  for (const sheet of result.sheets) process.stdout.write(`${sheet.name}: ${sheet.rows} rows\n`);
+  if (!result.ok) {
+    for (const problem of result.problems) process.stderr.write(`${problem}\n`);
+    return EXIT.runtime;
+  }
+  process.stdout.write(`ok: LibreOffice opened ${file} without errors or repairs\n`);
+  return EXIT.ok;
 }
