@@ -51,7 +51,10 @@ describe('RedisScanCheckpoint', () => {
       items: 2,
       notes: {},
     };
-    await first.commitPage('users', state, new Map([['CRW-ID-04', [finding('a'), finding('b')]]]));
+    await first.commitPage('users', state, new Map([['CRW-ID-04', [finding('a'), finding('b')]]]), [
+      ['a', '2026-01-01T00:00:00.000Z', true],
+      ['b', null, false],
+    ]);
     await first.commitPage(
       'users',
       { ...state, pages: 2 },
@@ -59,6 +62,7 @@ describe('RedisScanCheckpoint', () => {
         ['CRW-ID-04', [finding('c')]],
         ['CRW-ID-05', []],
       ]),
+      [['c', null, 3]],
     );
 
     // Another worker, same run: the facts of the first start, not its own.
@@ -72,15 +76,24 @@ describe('RedisScanCheckpoint', () => {
     expect(await second.streamState('users')).toEqual({ ...state, pages: 2 });
     expect((await second.findings('users', 'CRW-ID-04')).map((f) => f.assetName)).toEqual(['a', 'b', 'c']);
     expect(await second.findings('users', 'CRW-ID-05')).toEqual([]);
+    const inventory = await second.inventory('users');
+    expect(inventory.count).toBe(3);
+    expect(await fromAsync(inventory.rows)).toEqual([
+      ['a', '2026-01-01T00:00:00.000Z', true],
+      ['b', null, false],
+      ['c', null, 3],
+    ]);
+    expect((await second.inventory('mailboxes')).count).toBe(0);
 
     // Every key of the run carries the TTL.
     const keys = await redis.keys(`${prefix}:checkpoint:contoso:run-1*`);
-    expect(keys.length).toBe(3);
+    expect(keys.length).toBe(4);
     for (const key of keys) expect(await redis.pttl(key)).toBeGreaterThan(0);
 
     await second.resetStream('users');
     expect(await second.streamState('users')).toBeUndefined();
     expect(await second.findings('users', 'CRW-ID-04')).toEqual([]);
+    expect((await second.inventory('users')).count).toBe(0);
     expect(await second.loadPart('tenantSnapshot')).toBeDefined();
 
     await second.clear();
@@ -100,6 +113,12 @@ describe('RedisScanCheckpoint', () => {
     await a.clear();
   });
 });
+
+async function fromAsync<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
+}
 
 /** A paged source of numbered items whose links are "link-<offset>"; records which offsets were read. */
 function numberedSource(total: number, pageSize: number, refuseLinks = false) {

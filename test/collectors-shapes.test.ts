@@ -63,6 +63,7 @@ describe('users', () => {
     expect(toScannedUser(user(), true)).toEqual({
       id: 'u1',
       userPrincipalName: 'adele@contoso.test',
+      displayName: null,
       accountEnabled: true,
       userType: 'Member',
       createdDateTime: '2020-01-01T00:00:00Z',
@@ -280,6 +281,7 @@ describe('Exchange rows', () => {
       externalDirectoryObjectId: null,
       userPrincipalName: 'room@contoso.test',
       primarySmtpAddress: 'Room@contoso.test',
+      displayName: null,
       recipientTypeDetails: 'RoomMailboxV2',
       auditEnabled: true,
       forwardingSmtpAddress: null,

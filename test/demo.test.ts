@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { RunResults } from '../src/controls/types';
 import { CLI } from './helpers/sim-workspace';
-import { readWorkbookRows } from './helpers/workbook-reader';
+import { REPORT_SHEET_NAMES, readWorkbookRows } from './helpers/workbook-reader';
 
 function runDemo(env: NodeJS.ProcessEnv) {
   const cwd = mkdtempSync(path.join(tmpdir(), 'crw-demo-test-'));
@@ -36,7 +36,7 @@ describe('crw demo', () => {
 
     const results = JSON.parse(readFileSync(resultsPath!, 'utf8')) as RunResults;
     const book = readWorkbookRows(workbookPath!);
-    expect(book.sheetNames).toEqual(['Summary', 'Findings', 'Changes']);
+    expect(book.sheetNames).toEqual(REPORT_SHEET_NAMES);
     for (const control of results.controls) {
       const row = book.rows.Summary!.find((r) => r[0] === control.id);
       expect(row).toBeDefined();

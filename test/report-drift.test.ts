@@ -9,7 +9,7 @@ import type { Config } from '../src/config/schema';
 import { IMPLEMENTED_CONTROLS } from '../src/controls/catalogue';
 import type { RunResults } from '../src/controls/types';
 import { newRunId } from '../src/jobs/run-id';
-import { computeDrift, describeControlChange } from '../src/reports/drift';
+import { computeDrift, describeControlChange, findingKey } from '../src/reports/drift';
 import { buildRunResults } from '../src/reports/results-json';
 import { runScan } from '../src/jobs/run-scan';
 import { createScanServices } from '../src/jobs/scan-services';
@@ -71,7 +71,7 @@ describe('drift between two runs of a tenant', () => {
     )?.primarySmtpAddress;
     expect(starts).toBeDefined();
 
-    const second = await scan([
+    const drifted: FaultRule[] = [
       {
         fault: 'corrupt-field',
         target: 'exchange',
@@ -89,9 +89,10 @@ describe('drift between two runs of a tenant', () => {
         value: 'smtp:drift@evil.example',
         where: { PrimarySmtpAddress: starts! },
       },
-    ]);
+    ];
+    const second = await scan(drifted);
     const book = readWorkbookRows(second.job.workbookPath);
-    expect(book.sheetNames).toEqual(['Summary', 'Findings', 'Changes']);
+    expect(book.sheetNames.slice(0, 3)).toEqual(['Summary', 'Findings', 'Changes']);
     const changes = book.rows.Changes!;
     const header = changes.findIndex((row) => row[0] === 'Change');
     const table = changes.slice(header + 1).map((row) => [row[0], row[1], row[4]]);
@@ -109,8 +110,52 @@ describe('drift between two runs of a tenant', () => {
     expect(summaryRow[changeColumn]).toBe('1 new, 1 resolved');
     const unchanged = book.rows.Summary!.find((row) => row[0] === 'CRW-ID-01')!;
     expect(unchanged[changeColumn]).toBe('no change');
+
+    // Findings say since when each has been open: the new one since this run, the others since the first.
+    const secondSightings = sightingsOf(book, 'CRW-EXO-04');
+    const exo04 = second.results.controls.find((c) => c.id === 'CRW-EXO-04')!.findings;
+    expect([...secondSightings.keys()].sort()).toEqual(exo04.map((f) => f.assetName).sort());
+    for (const [asset, sighting] of secondSightings) {
+      if (asset === starts) expectSighting(sighting, 'new', second.results.startedAt);
+      else expectSighting(sighting, 'persisting', first.results.startedAt);
+    }
+
+    // A third run over the same state carries both dates over (through the second run's first-seen.json).
+    const third = await scan(drifted);
+    const thirdSightings = sightingsOf(readWorkbookRows(third.job.workbookPath), 'CRW-EXO-04');
+    expect(thirdSightings.size).toBe(secondSightings.size);
+    for (const [asset, sighting] of thirdSightings) {
+      expectSighting(
+        sighting,
+        'persisting',
+        asset === starts ? second.results.startedAt : first.results.startedAt,
+      );
+    }
   });
 });
+
+/** A Findings row's state and first-seen date cell (days as a fraction: read back within a millisecond). */
+function expectSighting(actual: { state: unknown; firstSeen: Date }, state: string, firstSeen: string): void {
+  expect(actual.state).toBe(state);
+  expect(Math.abs(actual.firstSeen.getTime() - Date.parse(firstSeen))).toBeLessThanOrEqual(1);
+}
+
+/** Findings rows of one control by asset: new or persisting, and since when. */
+function sightingsOf(
+  book: ReturnType<typeof readWorkbookRows>,
+  controlId: string,
+): Map<unknown, { state: unknown; firstSeen: Date }> {
+  const [header = [], ...rows] = book.rows.Findings!;
+  const column = (name: string) => header.indexOf(name);
+  return new Map(
+    rows
+      .filter((row) => row[column('Control')] === controlId)
+      .map((row) => [
+        row[column('Asset')],
+        { state: row[column('New or persisting')], firstSeen: row[column('First seen (UTC)')] as Date },
+      ]),
+  );
+}
 
 describe('computeDrift', () => {
   const finding = (name: string, detail = 'forwards') => ({
@@ -161,5 +206,20 @@ describe('computeDrift', () => {
     ]);
     expect(describeControlChange(drift, 'CRW-ID-01', 'pass')).toBe('fail → pass, 1 resolved');
     expect(describeControlChange(computeDrift(null, after), 'CRW-ID-01', 'pass')).toBe('first run');
+  });
+
+  it('carries first sightings over: recorded by the previous run, else its start; new ones are absent', () => {
+    const before = run('a', '2026-01-08T00:00:00Z', [['CRW-EXO-04', 'fail', ['x@c', 'y@c']]]);
+    const after = run('b', '2026-01-15T00:00:00Z', [['CRW-EXO-04', 'fail', ['x@c', 'y@c', 'z@c']]]);
+    const key = (name: string) => findingKey('CRW-EXO-04', finding(name));
+    const recorded = new Map([[key('x@c'), '2025-12-01T00:00:00.000Z']]);
+    const drift = computeDrift(before, after, recorded);
+    expect(drift.persisting).toEqual(
+      new Map([
+        [key('x@c'), '2025-12-01T00:00:00.000Z'],
+        [key('y@c'), before.startedAt],
+      ]),
+    );
+    expect(computeDrift(null, after).persisting.size).toBe(0);
   });
 });

@@ -2,12 +2,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as XLSX from 'xlsx';
+import { FINDINGS_HEADER } from './helpers/workbook-reader';
 
 import type { ControlResult, Finding } from '../src/controls/types';
-import { MAX_CELL_TEXT, safeCellText } from '../src/reports/cell-text';
+import { MAX_CELL_TEXT, safeCellText, safeSheetName } from '../src/reports/cell-text';
 import { buildRunResults, resultsJsonChunks } from '../src/reports/results-json';
 import { InvalidRunPathError, runDirectory } from '../src/reports/run-paths';
-import { buildWorkbookLayout } from '../src/reports/workbook-layout';
+import { buildWorkbookLayout, type CellValue } from '../src/reports/workbook-layout';
 import { writeRunReport } from '../src/reports/write-run-report';
 import { ReportWriteError, writeWorkbook } from '../src/reports/write-workbook';
 
@@ -75,6 +76,24 @@ function listFiles(dir: string): string[] {
 function sheetRows(sheet: XLSX.WorkSheet, fromRow: number): unknown[][] {
   return XLSX.utils.sheet_to_json<unknown[]>(sheet, { header: 1, range: fromRow - 1, defval: null });
 }
+
+describe('safeSheetName', () => {
+  it.each([
+    ['Findings', 'Findings'],
+    ['a/b\\c?d*e[f]g:h', 'a b c d e f g h'],
+    ["'quoted'", 'quoted'],
+    ['', 'Sheet'],
+    ['x'.repeat(40), 'x'.repeat(31)],
+    ['Bad\u0001name', 'Badname'],
+  ])('makes %j a sheet name Excel accepts: %j', (name, expected) => {
+    expect(safeSheetName(name)).toBe(expected);
+  });
+
+  it('keeps names unique the way Excel compares them (case-insensitively), within 31 characters', () => {
+    expect(safeSheetName('users', new Set(['Users']))).toBe('users (2)');
+    expect(safeSheetName('x'.repeat(40), new Set(['x'.repeat(31)]))).toBe(`${'x'.repeat(27)} (2)`);
+  });
+});
 
 describe('safeCellText', () => {
   it.each(['=1+1', '+1', '-1', '@SUM(A1)', '\tx', '\rx', '\nx'])(
@@ -163,6 +182,7 @@ describe('writeRunReport', () => {
     expect(listFiles(tmp)).toEqual([
       'contoso',
       path.join('contoso', '2024-03-01-run-42'),
+      path.join('contoso', '2024-03-01-run-42', 'first-seen.json'),
       path.join('contoso', '2024-03-01-run-42', 'report.xlsx'),
       path.join('contoso', '2024-03-01-run-42', 'results.json'),
     ]);
@@ -207,14 +227,29 @@ describe('writeRunReport', () => {
     expect(summary.D14?.s).toMatchObject({ patternType: 'solid', fgColor: { rgb: 'FFC7CE' } });
     expect(summary.D15?.s).toMatchObject({ patternType: 'solid', fgColor: { rgb: 'C6EFCE' } });
     expect(summary['!autofilter']).toEqual({ ref: 'A13:G15' });
+    // The failing control links to its first finding (an internal link, no relationship); the passing one does not.
+    expect(summary.A14?.l).toMatchObject({ Target: '#Findings!A2' });
+    expect(summary.A15?.l).toBeUndefined();
 
     // Findings: one row per finding; high before medium, then results order (assetName, code units).
     const findingRows = sheetRows(findingsSheet, 1);
-    expect(findingRows[0]).toEqual(['Control', 'Severity', 'Asset type', 'Asset', 'Asset id', 'Detail']);
+    expect(findingRows[0]).toEqual(FINDINGS_HEADER);
     expect(findingRows.length - 1).toBe(results.summary.findings);
-    expect(findingsSheet['!autofilter']).toEqual({ ref: 'A1:F4' });
+    expect(findingsSheet['!autofilter']).toEqual({ ref: 'A1:I4' });
     const [, first, second, third] = findingRows;
-    expect(first).toEqual(['CRW-EXO-04', 'high', 'mailbox', `'${HYPERLINK}`, `'${MINUS}`, `'${PLUS}`]);
+    // No remediation map was given; a first run's findings are new as of its start (a date cell).
+    const started = new Date('2024-03-01T23:30:00Z');
+    expect(first).toEqual([
+      'CRW-EXO-04',
+      'high',
+      'mailbox',
+      `'${HYPERLINK}`,
+      `'${MINUS}`,
+      `'${PLUS}`,
+      null,
+      started,
+      'new',
+    ]);
     expect(second?.slice(0, 5)).toEqual(['CRW-EXO-04', 'high', 'mailbox', 'zed@contoso.com', 'mbx-3']);
     expect(third).toEqual([
       'CRW-EXO-04',
@@ -223,7 +258,11 @@ describe('writeRunReport', () => {
       `'${AT_SUM}`,
       'mbx-2',
       WITH_CONTROL.replace('\u0001', ''),
+      null,
+      started,
+      'new',
     ]);
+    expect(findingsSheet.H2?.t).toBe('d');
     const long = second?.[5] as string;
     expect(long.length).toBeLessThanOrEqual(MAX_CELL_TEXT);
     expect(long.endsWith('… [truncated: 40000 chars]')).toBe(true);
@@ -277,7 +316,7 @@ describe('writeWorkbook failures', () => {
   const bigLayout = () => {
     const layoutWithRows = layout();
     const findingsSheet = layoutWithRows.sheets[1]!;
-    const [row = []] = [...findingsSheet.rows];
+    const [row = []] = [...(findingsSheet.rows as Iterable<CellValue[]>)];
     findingsSheet.rows = Array.from({ length: 2500 }, () => [...row]);
     findingsSheet.rowCount = 2500;
     return layoutWithRows;

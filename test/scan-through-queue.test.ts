@@ -10,7 +10,7 @@ import {
 } from './helpers/ground-truth-scan';
 import { dumpKeys } from './helpers/redis-keys';
 import { openSimWorkspace, type SimWorkspace } from './helpers/sim-workspace';
-import { readWorkbookRows, workbookXmlText } from './helpers/workbook-reader';
+import { REPORT_SHEET_NAMES, readWorkbookRows, workbookXmlText } from './helpers/workbook-reader';
 
 const TENANTS = SEEDED_TENANTS;
 
@@ -49,7 +49,7 @@ describe('scan through the queue against sim/', () => {
   it('the workbook, read by SheetJS, has a Summary row per control and a Findings row per finding', () => {
     const { job, results: run } = results.get('contoso')!;
     const book = readWorkbookRows(job.workbookPath);
-    expect(book.sheetNames).toEqual(['Summary', 'Findings', 'Changes']);
+    expect(book.sheetNames).toEqual(REPORT_SHEET_NAMES);
     const summaryIds = book.rows
       .Summary!.map((row) => row[0])
       .filter((v) => typeof v === 'string' && v.startsWith('CRW-'));

@@ -13,7 +13,24 @@ import { SCAN_JOB_NAME, type ScanJobResult, type ScanProgress } from '../src/job
 import { openScanQueue, openScanQueueEvents } from '../src/worker/scan-queue';
 import { REDIS_URL } from './helpers/redis-keys';
 import { openSimWorkspace, type SimWorkspace } from './helpers/sim-workspace';
+import { readWorkbookRows } from './helpers/workbook-reader';
 import { jobLogEntries, startWorkerProcess, type WorkerProcess } from './helpers/worker-process';
+
+interface InventoryIds {
+  users: unknown[];
+  mailboxes: unknown[];
+}
+
+/** The object ids of the Users and Mailboxes sheets, in sheet order. */
+function inventoryIds(workbookPath: string): InventoryIds {
+  const { rows } = readWorkbookRows(workbookPath);
+  const ids = (sheet: string) => {
+    const [header = [], ...table] = rows[sheet] ?? [];
+    const column = header.indexOf('Object id');
+    return table.map((row) => row[column]);
+  };
+  return { users: ids('Users'), mailboxes: ids('Mailboxes') };
+}
 
 const USERS = 20_000;
 
@@ -81,14 +98,17 @@ describe('a worker killed mid-scan: another one resumes from the checkpoint', ()
   let ws: SimWorkspace;
   let queue: Queue;
   let events: QueueEvents;
-  let uninterrupted: { results: RunResults; counts: Counts };
+  let uninterrupted: { results: RunResults; inventory: InventoryIds; counts: Counts };
 
   const enqueue = () => queue.add(SCAN_JOB_NAME, { tenant: 'contoso', runId: newRunId(), trigger: 'manual' });
 
   async function runToEnd(job: Job, worker: WorkerProcess) {
     try {
       const done = (await job.waitUntilFinished(events, 120_000)) as ScanJobResult;
-      return JSON.parse(readFileSync(done.resultsPath, 'utf8')) as RunResults;
+      return {
+        results: JSON.parse(readFileSync(done.resultsPath, 'utf8')) as RunResults,
+        inventory: inventoryIds(done.workbookPath),
+      };
     } finally {
       worker.child.kill('SIGTERM');
       await worker.exited;
@@ -114,8 +134,8 @@ describe('a worker killed mid-scan: another one resumes from the checkpoint', ()
     await events.waitUntilReady();
 
     ws.sim.setFaults(countingRules(0, 0));
-    const results = await runToEnd(await enqueue(), startWorkerProcess(ws));
-    uninterrupted = { results, counts: counts(ws) };
+    const { results, inventory } = await runToEnd(await enqueue(), startWorkerProcess(ws));
+    uninterrupted = { results, inventory, counts: counts(ws) };
   }, 120_000);
   afterAll(async () => {
     await events.close();
@@ -137,9 +157,13 @@ describe('a worker killed mid-scan: another one resumes from the checkpoint', ()
     await kill(second);
 
     const third = startWorkerProcess(ws);
-    const results = await runToEnd(job, third);
+    const { results, inventory } = await runToEnd(job, third);
 
     expect(comparable(results)).toEqual(comparable(uninterrupted.results));
+    // The inventory sheets, spooled page by page in the checkpoint, hold every user and mailbox exactly once.
+    expect(inventory.users).toHaveLength(USERS);
+    expect(new Set(inventory.users).size).toBe(USERS);
+    expect(inventory).toEqual(uninterrupted.inventory);
     expect(results.summary).toEqual(uninterrupted.results.summary);
     expect(results.controls.reduce((n, c) => n + c.findings.length, 0)).toBeGreaterThan(100);
 

@@ -9,6 +9,10 @@ import { writeWorkbook } from '../../src/reports/write-workbook';
 
 const CONTROLS = ['CRW-EXO-05', 'CRW-ID-09', 'CRW-EXO-04', 'CRW-ID-04'];
 const SEVERITIES = ['high', 'medium', 'low'];
+const REMEDIATION =
+  'Review each listed rule with the mailbox owner (a forwarding rule the owner did not create is a sign of a ' +
+  'compromised account), remove it with Remove-InboxRule, and block automatic external forwarding org-wide.';
+const FIRST_SEEN = [new Date('2026-10-01T03:00:00Z'), new Date('2026-11-01T03:00:00Z')];
 
 /** Row i of the Findings sheet: realistic lengths, a few hostile strings (formula starts, RTL, emoji). */
 function findingRow(i: number): CellValue[] {
@@ -20,6 +24,9 @@ function findingRow(i: number): CellValue[] {
     `${hostile}user${i}@contoso.onmicrosoft.com`,
     `${(i * 2654435761).toString(16).padStart(8, '0')}-1f2e-4d3c-8b7a-${String(i).padStart(12, '0')}`,
     `inbox rule "Forward to home ${i % 13}" forwards to external recipients: x${i}@example.net, y${i}@example.org`,
+    REMEDIATION,
+    FIRST_SEEN[i % 2] ?? null,
+    i % 2 === 0 ? 'persisting' : 'new',
   ];
 }
 
@@ -47,14 +54,23 @@ async function streamed(rows: number, file: string): Promise<void> {
 async function inMemory(rows: number, file: string): Promise<void> {
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet('Findings', { views: [{ state: 'frozen', ySplit: 1 }] });
-  sheet.columns = ['Control', 'Severity', 'Asset type', 'Asset', 'Asset id', 'Detail'].map((header) => ({
-    header,
-    width: 20,
-  }));
+  sheet.columns = [
+    'Control',
+    'Severity',
+    'Asset type',
+    'Asset',
+    'Asset id',
+    'Detail',
+    'Remediation',
+    'First seen (UTC)',
+    'New or persisting',
+  ].map((header) => ({ header, width: 20 }));
   sheet.getRow(1).font = { bold: true };
   for (const values of findingRows(rows)) {
     const row = sheet.addRow(values);
     row.getCell(6).alignment = { wrapText: true, vertical: 'top' };
+    row.getCell(7).alignment = { wrapText: true, vertical: 'top' };
+    row.getCell(8).numFmt = 'yyyy-mm-dd hh:mm:ss';
   }
   await workbook.xlsx.writeFile(file);
 }

@@ -1,7 +1,7 @@
 import type IORedis from 'ioredis';
 import type { Finding } from '../controls/types';
 import { decodeCheckpointValue, encodeCheckpointValue } from './checkpoint-codec';
-import type { RunFacts, ScanCheckpoint, StreamState } from './scan-checkpoint';
+import type { InventoryRow, RunFacts, ScanCheckpoint, SpooledRows, StreamState } from './scan-checkpoint';
 
 // KEYS[1] the run's hash, KEYS[2] the set of its findings lists; ARGV[1] TTL in ms. Every key of the run lives
 // (and expires) together, so a resumed run never finds its cursor without the findings that came before it.
@@ -23,10 +23,12 @@ if ARGV[2] == '' then redis.call('DEL', KEYS[1], KEYS[2]) else redis.call('HDEL'
 return 1`;
 
 const READ_CHUNK = 5000;
+/** Not a control id (those are CRW-…): the list of a stream's inventory rows sits beside its findings lists. */
+const INVENTORY_LIST = '~inventory';
 
 /**
  * A run's checkpoint in Redis under `<prefix>:checkpoint:<tenant>:<runId>`: a hash (facts, saved parts, stream
- * positions) and one list of findings per stream and control. Each page is committed in one MULTI (findings and
+ * positions), one list of findings per stream and control and one of inventory rows per stream. Each page is committed in one MULTI (findings and
  * position together: a worker killed between two pages leaves no duplicate and no gap). Keys expire `ttlMs`
  * after the last write, so an abandoned run cleans up after itself.
  */
@@ -78,14 +80,16 @@ export class RedisScanCheckpoint implements ScanCheckpoint {
     stream: string,
     state: StreamState,
     findings: ReadonlyMap<string, readonly Finding[]>,
+    inventory: readonly InventoryRow[] = [],
   ): Promise<void> {
     const multi = this.redis.multi();
-    for (const [controlId, list] of findings) {
-      if (list.length === 0) continue;
-      const key = this.listKey(stream, controlId);
-      multi.rpush(key, ...list.map((finding) => JSON.stringify(finding)));
+    const append = (key: string, items: readonly unknown[]) => {
+      if (items.length === 0) return;
+      multi.rpush(key, ...items.map((item) => JSON.stringify(item)));
       multi.sadd(this.listSet, key);
-    }
+    };
+    for (const [controlId, list] of findings) append(this.listKey(stream, controlId), list);
+    append(this.listKey(stream, INVENTORY_LIST), inventory);
     multi.hset(this.base, `stream:${stream}`, JSON.stringify(state));
     multi.eval(TOUCH, 2, this.base, this.listSet, this.ttlMs);
     const replies = await multi.exec();
@@ -107,11 +111,25 @@ export class RedisScanCheckpoint implements ScanCheckpoint {
     }
   }
 
+  async inventory(stream: string): Promise<SpooledRows> {
+    const key = this.listKey(stream, INVENTORY_LIST);
+    const count = await this.redis.llen(key);
+    const redis = this.redis;
+    async function* rows(): AsyncGenerator<InventoryRow> {
+      for (let start = 0; start < count; start += READ_CHUNK) {
+        const chunk = await redis.lrange(key, start, Math.min(start + READ_CHUNK, count) - 1);
+        for (const text of chunk) yield JSON.parse(text) as InventoryRow;
+      }
+    }
+    return { count, rows: rows() };
+  }
+
   async clear(): Promise<void> {
     await this.redis.eval(FORGET, 2, this.base, this.listSet, '', '');
   }
 
-  private listKey(stream: string, controlId: string): string {
-    return `${this.base}:findings:${stream}:${controlId}`;
+  /** A stream's list: findings of one control, or INVENTORY_LIST. */
+  private listKey(stream: string, list: string): string {
+    return `${this.base}:findings:${stream}:${list}`;
   }
 }

@@ -8,6 +8,15 @@ export interface RunFacts {
   now: string;
 }
 
+/** One asset's row of an inventory sheet, as JSON carries it (dates as ISO strings). */
+export type InventoryRow = ReadonlyArray<string | number | boolean | null>;
+
+/** Rows kept outside the heap until the report reads them: their number first, then the rows themselves. */
+export interface SpooledRows {
+  count: number;
+  rows: AsyncIterable<InventoryRow>;
+}
+
 /** Where one paged collection (users, mailboxes) stands. */
 export interface StreamState {
   /** Absolute link of the next page to read; null when the stream is complete. */
@@ -32,16 +41,22 @@ export interface ScanCheckpoint {
   savePart(name: string, value: unknown): Promise<void>;
   /** Where a stream stands, or undefined when it has not started. */
   streamState(stream: string): Promise<StreamState | undefined>;
-  /** Atomically appends a page's findings (by control id) and moves the stream past that page. */
+  /**
+   * Atomically appends a page's findings (by control id) and its inventory rows (one JSON-able row per asset, for
+   * the report's inventory sheets) and moves the stream past that page.
+   */
   commitPage(
     stream: string,
     state: StreamState,
     findings: ReadonlyMap<string, readonly Finding[]>,
+    inventory?: readonly InventoryRow[],
   ): Promise<void>;
   /** Forgets a stream's position and findings: it starts over (its saved link was refused). */
   resetStream(stream: string): Promise<void>;
   /** The findings committed for one control of a stream, in commit order. */
   findings(stream: string, controlId: string): Promise<Finding[]>;
+  /** The inventory rows committed for a stream, in commit order, read a chunk at a time. */
+  inventory(stream: string): Promise<SpooledRows>;
   /** Deletes everything of the run: its report is written. */
   clear(): Promise<void>;
 }

@@ -64,6 +64,8 @@ export function toConditionalAccessPolicy(item: Json): ConditionalAccessPolicy {
     id,
     displayName,
     state,
+    createdDateTime: isoDateOrNull(item.createdDateTime),
+    modifiedDateTime: isoDateOrNull(item.modifiedDateTime),
     users: {
       includeUsers: usersList('includeUsers'),
       excludeUsers: usersList('excludeUsers'),
@@ -90,6 +92,11 @@ export function toConditionalAccessPolicy(item: Json): ConditionalAccessPolicy {
     grant: grantOf(notes, item.grantControls),
     ...unexpectedPart(notes),
   };
+}
+
+/** An ISO date for display, or null: the dates are shown in the inventory, never judged. */
+function isoDateOrNull(value: unknown): string | null {
+  return typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? value : null;
 }
 
 /** null: no location condition. Graph sends both lists whenever the condition is set. */

@@ -1,12 +1,13 @@
 import { noteUnexpected, requireString, unexpectedPart } from './shape';
 import type { DirectoryUser } from './types';
 
-export const DIRECTORY_USER_SELECT = 'id,userPrincipalName,accountEnabled,userType';
+export const DIRECTORY_USER_SELECT = 'id,userPrincipalName,displayName,accountEnabled,userType';
 
 interface GraphUser {
   '@odata.type'?: unknown;
   id?: unknown;
   userPrincipalName?: unknown;
+  displayName?: unknown;
   accountEnabled?: unknown;
   userType?: unknown;
 }
@@ -23,6 +24,8 @@ export function toDirectoryUser(item: GraphUser, path = '/users'): DirectoryUser
   return {
     id,
     userPrincipalName,
+    // Shown in the inventory only, never judged: anything but a string is simply not shown.
+    displayName: typeof item.displayName === 'string' ? item.displayName : null,
     accountEnabled:
       typeof item.accountEnabled === 'boolean'
         ? item.accountEnabled

@@ -81,6 +81,7 @@ export function mailboxOf(row: ExchangeObject): ExchangeMailbox {
           : noteUnexpected(notes, 'ExternalDirectoryObjectId', objectId),
     userPrincipalName: text(cmdlet, row, 'UserPrincipalName'),
     primarySmtpAddress: text(cmdlet, row, 'PrimarySmtpAddress'),
+    displayName: typeof row['DisplayName'] === 'string' ? row['DisplayName'] : null,
     recipientTypeDetails:
       typeof type === 'string' && type !== ''
         ? type

@@ -39,6 +39,8 @@ export interface ExchangeMailbox {
   userPrincipalName: string;
   /** As Exchange returns it: the mailbox's assetName. */
   primarySmtpAddress: string;
+  /** For the report's inventory sheet only (absent where a test builds mailboxes by hand). */
+  displayName?: string | null;
   /** As sent, known to this version or not; "" when Exchange sent no string (noted in `unexpected`). */
   recipientTypeDetails: string;
   auditEnabled: boolean | null;

@@ -9,6 +9,8 @@ export type PrincipalType = 'user' | 'group' | 'servicePrincipal' | 'other';
 export interface DirectoryUser {
   id: string;
   userPrincipalName: string;
+  /** For the report's inventory sheets only (absent where a test builds users by hand). */
+  displayName?: string | null;
   /** null when Graph sent no boolean (noted in `unexpected`): a control that needs it reports `error`. */
   accountEnabled: boolean | null;
   /** As Graph sent it: Member, Guest, or a value this version does not know; null when not a string. */
@@ -120,6 +122,9 @@ export interface ConditionalAccessPolicy {
   devices: unknown;
   authenticationFlows: unknown;
   clientApplications: unknown;
+  /** For the report's inventory sheet only: ISO dates as Graph sent them, null when absent or not a date. */
+  createdDateTime?: string | null;
+  modifiedDateTime?: string | null;
   grant: {
     operator: string;
     builtInControls: string[];

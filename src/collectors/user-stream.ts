@@ -4,7 +4,7 @@ import { toScannedUser } from './scanned-user';
 import type { ScannedUser } from './types';
 
 const SELECT =
-  'id,userPrincipalName,accountEnabled,userType,createdDateTime,onPremisesSyncEnabled,assignedLicenses';
+  'id,userPrincipalName,displayName,accountEnabled,userType,createdDateTime,onPremisesSyncEnabled,assignedLicenses';
 /** Graph caps $top at 500 when signInActivity is selected. */
 const WITH_SIGN_INS = `/users?$select=${SELECT},signInActivity&$top=500`;
 const WITHOUT_SIGN_INS = `/users?$select=${SELECT}&$top=999`;

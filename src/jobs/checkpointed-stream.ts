@@ -1,4 +1,4 @@
-import type { ScanCheckpoint, StreamState } from '../checkpoints/scan-checkpoint';
+import type { InventoryRow, ScanCheckpoint, StreamState } from '../checkpoints/scan-checkpoint';
 import { ExchangeError } from '../cloud/exchange-error';
 import { GraphError } from '../cloud/graph-error';
 import type { ProgressSink } from '../collectors/progress';
@@ -13,9 +13,11 @@ export interface SourcePage<T> {
   notes?: Record<string, unknown>;
 }
 
-/** What judging one page gives: findings by control id, and the stream's notes from now on. */
+/** What judging one page gives: findings by control id, inventory rows, and the stream's notes from now on. */
 export interface JudgedPage {
   findings: ReadonlyMap<string, readonly Finding[]>;
+  /** One row per asset of the page for the report's inventory sheet, committed with the findings. */
+  inventory?: readonly InventoryRow[];
   notes?: Record<string, unknown>;
 }
 
@@ -96,7 +98,7 @@ async function readPages<T>(
       items: state.items + page.items.length,
       notes: { ...notes, ...judged.notes },
     };
-    await stream.checkpoint.commitPage(stream.name, state, judged.findings);
+    await stream.checkpoint.commitPage(stream.name, state, judged.findings, judged.inventory);
     stream.progress({ collector: stream.name, pages: state.pages, items: state.items });
   }
   if (!state.done) {

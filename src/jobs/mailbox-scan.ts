@@ -16,6 +16,7 @@ import type { Control, ControlContext, MailboxJudge, MailboxScan } from '../cont
 import { judgeAsset, SHAPE_ERRORS_NOTE, shapeErrorsIn } from '../controls/judge-assets';
 import type { Finding } from '../controls/types';
 import type { Logger } from '../observability/logger';
+import { mailboxInventoryRow } from '../reports/inventory';
 import { runCheckpointedStream } from './checkpointed-stream';
 
 /** The stream's notes: why inbox rules stopped being read, once Graph refused them. */
@@ -25,7 +26,7 @@ interface MailboxNotes {
 
 /**
  * Streams every mailbox once, page by page, through the judges of the runnable per-mailbox controls; each page's
- * findings go to the run's checkpoint with the link to the next page, so memory stays bounded by one page and a
+ * findings and inventory rows go to the run's checkpoint with the link to the next page, so memory stays bounded by one page and a
  * resumed run goes on where it stopped. Inbox rules are read (Graph $batch) for the page's user and shared
  * mailboxes when a runnable control reads them.
  */
@@ -67,16 +68,18 @@ export async function scanMailboxes(
     }
     const findings = new Map<string, Finding[]>(judges.map(({ id }) => [id, []]));
     const shapeErrors = shapeErrorsIn(notes);
-    for (const mailbox of page) {
+    const inventory = page.map((mailbox) => {
       const id = mailbox.externalDirectoryObjectId;
       const withRules: MailboxWithRules = {
         ...mailbox,
         inboxRules: wantsRules && refusal === undefined && id !== null ? (rules.get(id) ?? null) : null,
       };
       judgeAsset(judges, withRules, findings, shapeErrors);
-    }
+      return mailboxInventoryRow(withRules);
+    });
     return {
       findings,
+      inventory,
       notes: {
         ...(refusal === undefined ? {} : { inboxRulesRefusal: refusal }),
         [SHAPE_ERRORS_NOTE]: shapeErrors,

@@ -23,15 +23,22 @@ import {
 } from '../controls/permissions';
 import type { Logger } from '../observability/logger';
 import { buildRunResults } from '../reports/results-json';
+import { pruneRuns } from '../reports/retention';
 import type { ReportNotice } from '../reports/workbook-layout';
 import { writeRunReport } from '../reports/write-run-report';
 import { acquireTokenRoles, summarizeError, TokenDecodeError } from '../secrets/token-permissions';
 import type { SecretProvider, TenantCredential, TenantCredentialRef } from '../secrets/types';
 import { scanMailboxes } from './mailbox-scan';
 import { permissionNotices } from './permission-notices';
+import { reportInventory } from './report-inventory';
 import { sideBySide } from './side-by-side';
 import { scanUsers } from './user-scan';
 import type { ScanJobResult, ScanProgress } from './scan-job';
+
+/** Each control's remediation text for the Findings sheet. */
+const REMEDIATION: ReadonlyMap<string, string> = new Map(
+  IMPLEMENTED_CONTROLS.map((c) => [c.meta.id, c.meta.remediation]),
+);
 
 /** What a scan needs from the process: built once (see scan-services.ts), shared by all jobs. */
 export interface ScanServices {
@@ -40,6 +47,8 @@ export interface ScanServices {
   graph: { url: string; resource: string };
   exchange: { url: string; resource: string };
   reportsDir: string;
+  /** Complete runs kept per tenant in the report store (reports.keepRuns). */
+  keepRuns: number;
   /** The instant controls judge against (ID-09); the wall clock unless a test pins it. */
   now?: () => Date;
 }
@@ -147,8 +156,20 @@ export async function runScan(services: ScanServices, request: ScanRequest): Pro
     finishedAt: new Date(),
     controls,
   });
-  const paths = await writeRunReport(services.reportsDir, results, [...credentialNotices, ...notices]);
+  const paths = await writeRunReport(services.reportsDir, results, {
+    notices: [...credentialNotices, ...notices],
+    remediation: REMEDIATION,
+    inventory: await reportInventory(checkpoint, context),
+  });
   logger.info({ workbookPath: paths.workbookPath, summary: results.summary }, 'report written');
+  // Retention: a run that cannot be pruned costs disk space, never this run's success.
+  await pruneRuns(services.reportsDir, tenant.name, services.keepRuns, { keep: paths.directory }).then(
+    ({ removed, failed }) => {
+      for (const { directory, reason } of failed) logger.warn({ directory, reason }, 'old run not pruned');
+      logger.info({ removed: removed.length, keepRuns: services.keepRuns }, 'old runs pruned');
+    },
+    (err: unknown) => logger.warn({ err }, 'old runs could not be pruned'),
+  );
   // The report is complete: the checkpoint has served its purpose (its keys would expire anyway).
   await checkpoint
     .clear()

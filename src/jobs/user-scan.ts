@@ -8,11 +8,12 @@ import type { Control, ControlContext, UserScan } from '../controls/control';
 import { judgeAsset, SHAPE_ERRORS_NOTE, shapeErrorsIn, type AssetJudge } from '../controls/judge-assets';
 import type { Finding } from '../controls/types';
 import type { Logger } from '../observability/logger';
+import { userInventoryNames, userInventoryRow } from '../reports/inventory';
 import { runCheckpointedStream } from './checkpointed-stream';
 
 /**
- * Streams every user once through the per-user controls (ID-04, ID-05, ID-09): each page's findings go to the
- * run's checkpoint with the link to the next page, so a resumed run goes on where it stopped. signInActivity is
+ * Streams every user once through the per-user controls (ID-04, ID-05, ID-09): each page's findings and
+ * inventory rows go to the run's checkpoint with the link to the next page, so a resumed run goes on where it stopped. signInActivity is
  * requested only when a control that reads it runs.
  */
 export async function scanUsers(
@@ -29,6 +30,7 @@ export async function scanUsers(
     if (judge) judges.push({ id: control.meta.id, judge });
   }
   const wantSignIns = controls.some((c) => c.readsSignInActivity === true);
+  const names = userInventoryNames(context.subscribedSkus, context.privilegedAccess);
   return collected(async () => {
     const outcome = await runCheckpointedStream({
       checkpoint,
@@ -44,7 +46,11 @@ export async function scanUsers(
         const findings = new Map<string, Finding[]>(judges.map(({ id }) => [id, []]));
         const shapeErrors = shapeErrorsIn(notes);
         for (const user of users) judgeAsset(judges, user, findings, shapeErrors);
-        return Promise.resolve({ findings, notes: { [SHAPE_ERRORS_NOTE]: shapeErrors } });
+        return Promise.resolve({
+          findings,
+          inventory: users.map((user) => userInventoryRow(user, names)),
+          notes: { [SHAPE_ERRORS_NOTE]: shapeErrors },
+        });
       },
       progress,
       logger,

@@ -38,3 +38,25 @@ export function safeCellText(value: string): string {
   if (last >= 0xd800 && last <= 0xdbff) end -= 1;
   return guarded.slice(0, end) + marker;
 }
+
+/** Excel's limit on a sheet name's length. */
+export const MAX_SHEET_NAME = 31;
+
+/**
+ * A sheet name Excel accepts, from any text: no : \ / ? * [ ], no XML-invalid characters, no apostrophe at either
+ * end, 1 to 31 characters. Names that end up equal (Excel compares them case-insensitively) get " (2)", " (3)"….
+ */
+export function safeSheetName(name: string, taken: ReadonlySet<string> = new Set()): string {
+  const cleaned = removeXmlInvalidChars(name)
+    .replace(/[:\\/?*[\]]/g, ' ')
+    .replace(/^'+|'+$/g, '')
+    .trim();
+  const base = [...(cleaned === '' ? 'Sheet' : cleaned)].slice(0, MAX_SHEET_NAME).join('').trim();
+  const used = new Set([...taken].map((n) => n.toLowerCase()));
+  let candidate = base;
+  for (let n = 2; used.has(candidate.toLowerCase()); n++) {
+    const suffix = ` (${n})`;
+    candidate = [...base].slice(0, MAX_SHEET_NAME - suffix.length).join('') + suffix;
+  }
+  return candidate;
+}

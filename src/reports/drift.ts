@@ -27,14 +27,20 @@ export interface Drift {
   statusChanges: StatusChange[];
   /** Per control id: findings new in this run and resolved since the previous one. */
   perControl: ReadonlyMap<string, { added: number; resolved: number; previousStatus: ControlStatus | null }>;
+  /**
+   * The findings of this run that the previous run had too, by findingKey, with when each was first seen (ISO).
+   * Any other finding of this run is new: first seen at this run's start.
+   */
+  persisting: ReadonlyMap<string, string>;
 }
 
-function findingKey(controlId: string, finding: Finding): string {
+/** A finding's identity across runs (see the top of this file). */
+export function findingKey(controlId: string, finding: Finding): string {
   return [controlId, finding.assetType, finding.assetId, finding.detail].join('\u0000');
 }
 
 /** Findings of one run that the other run does not have, in results order (control id, then finding order). */
-function findingsMissingFrom(source: RunResults, other: ReadonlySet<string>): DriftFinding[] {
+function findingsMissingFrom(source: RunResults, other: { has(key: string): boolean }): DriftFinding[] {
   const missing: DriftFinding[] = [];
   for (const control of [...source.controls].sort((a, b) => compareCodeUnits(a.id, b.id))) {
     for (const finding of [...control.findings].sort(compareFindings)) {
@@ -45,15 +51,27 @@ function findingsMissingFrom(source: RunResults, other: ReadonlySet<string>): Dr
   return missing;
 }
 
-function keysOf(results: RunResults): Set<string> {
-  const keys = new Set<string>();
+/** The previous run's findings by findingKey, each with when it was first seen (`recorded`, else that run's start). */
+function sightings(results: RunResults, recorded: ReadonlyMap<string, string>): Map<string, string> {
+  const seen = new Map<string, string>();
   for (const control of results.controls) {
-    for (const finding of control.findings) keys.add(findingKey(control.id, finding));
+    for (const finding of control.findings) {
+      const key = findingKey(control.id, finding);
+      seen.set(key, recorded.get(key) ?? results.startedAt);
+    }
   }
-  return keys;
+  return seen;
 }
 
-export function computeDrift(previous: RunResults | null, current: RunResults): Drift {
+/**
+ * Drift of `current` against the tenant's previous complete run (null: the first run). `previousFirstSeen` is
+ * what that run recorded of its own findings' first sightings (first-seen.json), by findingKey.
+ */
+export function computeDrift(
+  previous: RunResults | null,
+  current: RunResults,
+  previousFirstSeen: ReadonlyMap<string, string> = new Map(),
+): Drift {
   if (previous === null) {
     return {
       previous: null,
@@ -63,18 +81,28 @@ export function computeDrift(previous: RunResults | null, current: RunResults): 
       perControl: new Map(
         current.controls.map((c) => [c.id, { added: 0, resolved: 0, previousStatus: null }]),
       ),
+      persisting: new Map(),
     };
   }
-  const newFindings = findingsMissingFrom(current, keysOf(previous));
-  const resolvedFindings = findingsMissingFrom(previous, keysOf(current));
-  const before = new Map(previous.controls.map((c) => [c.id, c.status]));
+  const before = sightings(previous, previousFirstSeen);
+  const persisting = new Map<string, string>();
+  for (const control of current.controls) {
+    for (const finding of control.findings) {
+      const key = findingKey(control.id, finding);
+      const firstSeen = before.get(key);
+      if (firstSeen !== undefined) persisting.set(key, firstSeen);
+    }
+  }
+  const newFindings = findingsMissingFrom(current, persisting);
+  const resolvedFindings = findingsMissingFrom(previous, persisting);
+  const beforeStatus = new Map(previous.controls.map((c) => [c.id, c.status]));
   const statusChanges: StatusChange[] = [];
   const perControl = new Map<
     string,
     { added: number; resolved: number; previousStatus: ControlStatus | null }
   >();
   for (const control of current.controls) {
-    const from = before.get(control.id) ?? null;
+    const from = beforeStatus.get(control.id) ?? null;
     if (from !== null && from !== control.status)
       statusChanges.push({ controlId: control.id, title: control.title, from, to: control.status });
     perControl.set(control.id, { added: 0, resolved: 0, previousStatus: from });
@@ -94,6 +122,7 @@ export function computeDrift(previous: RunResults | null, current: RunResults): 
     resolvedFindings,
     statusChanges,
     perControl,
+    persisting,
   };
 }
 

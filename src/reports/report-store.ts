@@ -5,6 +5,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ResultsSummary, RunResults } from '../controls/types';
+import { readFirstSeen } from './first-seen';
+import { FIRST_SEEN_FILE, RESULTS_FILE } from './run-paths';
 
 export interface StoredRun {
   tenant: string;
@@ -21,8 +23,6 @@ export interface StoreListing {
   /** results.json files that could not be read, with the reason (listed, never fatal). */
   unreadable: Array<{ path: string; reason: string }>;
 }
-
-const RESULTS_FILE = 'results.json';
 
 function subdirectories(dir: string): string[] {
   try {
@@ -73,17 +73,42 @@ export function listRuns(reportsDir: string, tenant?: string): StoreListing {
   return listing;
 }
 
+/** A stored run as the next run compares against it. */
+export interface PreviousRun {
+  results: RunResults;
+  /** When each of its findings was first seen, by findingKey; empty for a run from before first-seen.json. */
+  firstSeen: Map<string, string>;
+}
+
 /**
- * The tenant's latest complete run that started before `before` (ISO), other than `runId`; null when none. Run
- * folders start with their UTC start date, so only the newest day that has an earlier run is read, not the whole
- * history.
+ * The tenant's latest complete run that started before `before` (ISO), other than `runId`, with what it recorded
+ * of its findings' first sightings; null when none. A run without first-seen.json (written before it existed)
+ * counts each of its findings as first seen at its own start.
+ */
+export function previousRun(
+  reportsDir: string,
+  tenant: string,
+  before: string,
+  runId: string,
+): PreviousRun | null {
+  const found = previousResults(reportsDir, tenant, before, runId);
+  if (found === null) return null;
+  const firstSeenPath = path.join(found.directory, FIRST_SEEN_FILE);
+  if (!fs.existsSync(firstSeenPath)) return { results: found.results, firstSeen: new Map() };
+  return { results: found.results, firstSeen: readFirstSeen(firstSeenPath, found.results) };
+}
+
+/**
+ * The tenant's latest complete run that started before `before` (ISO), other than `runId`, and its folder; null
+ * when none. Run folders start with their UTC start date, so only the newest day that has an earlier run is
+ * read, not the whole history.
  */
 export function previousResults(
   reportsDir: string,
   tenant: string,
   before: string,
   runId: string,
-): RunResults | null {
+): { results: RunResults; directory: string } | null {
   const tenantDir = path.join(reportsDir, tenant);
   const byDay = new Map<string, string[]>();
   for (const name of subdirectories(tenantDir)) {
@@ -92,13 +117,14 @@ export function previousResults(
     byDay.set(day, [...(byDay.get(day) ?? []), name]);
   }
   for (const day of [...byDay.keys()].sort().reverse()) {
-    let latest: RunResults | null = null;
+    let latest: { results: RunResults; directory: string } | null = null;
     for (const name of byDay.get(day) ?? []) {
-      const resultsPath = path.join(tenantDir, name, RESULTS_FILE);
+      const directory = path.join(tenantDir, name);
+      const resultsPath = path.join(directory, RESULTS_FILE);
       if (!fs.existsSync(resultsPath)) continue;
       const results = readResults(resultsPath);
       if (results.runId === runId || results.startedAt >= before) continue;
-      if (latest === null || results.startedAt > latest.startedAt) latest = results;
+      if (latest === null || results.startedAt > latest.results.startedAt) latest = { results, directory };
     }
     if (latest !== null) return latest;
   }

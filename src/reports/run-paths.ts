@@ -4,6 +4,11 @@
 
 import * as path from 'node:path';
 
+/** The files of a run folder; results.json is written last, so it marks a complete run. */
+export const WORKBOOK_FILE = 'report.xlsx';
+export const FIRST_SEEN_FILE = 'first-seen.json';
+export const RESULTS_FILE = 'results.json';
+
 const SAFE_SEGMENT = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
 const MAX_SEGMENT_LENGTH = 128;
 

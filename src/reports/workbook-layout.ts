@@ -2,13 +2,22 @@
 // these specs into cells and styles. Text is passed as is; the writer makes it safe (cell-text.ts).
 
 import type { ControlResult, Finding, RunResults, Severity } from '../controls/types';
-import { computeDrift, describeControlChange, type Drift, type DriftFinding } from './drift';
+import { computeDrift, describeControlChange, findingKey, type Drift, type DriftFinding } from './drift';
 import { compareCodeUnits } from './results-json';
 
-export type CellValue = string | number | boolean | Date | null;
+/** A link to a cell of another sheet of the same workbook, e.g. `Findings!A12`. */
+export interface InternalLink {
+  text: string;
+  location: string;
+}
 
-/** How the writer presents a column: `wrap` for long text, `status` for coloured pass/fail/error/skipped. */
-export type ColumnKind = 'text' | 'wrap' | 'number' | 'status';
+export type CellValue = string | number | boolean | Date | InternalLink | null;
+
+/**
+ * How the writer presents a column: `wrap` for long text, `status` for coloured pass/fail/error/skipped, `date`
+ * for Date cells (a spooled inventory column carries ISO text until it is decoded).
+ */
+export type ColumnKind = 'text' | 'wrap' | 'number' | 'status' | 'date';
 
 export interface ColumnSpec {
   header: string;
@@ -33,8 +42,11 @@ export interface SheetSpec {
   columns: ColumnSpec[];
   /** Number of table rows (the autofilter covers them before they are produced). */
   rowCount: number;
-  /** The table rows, produced as the writer asks for them: a million findings are never all rows at once. */
-  rows: Iterable<CellValue[]>;
+  /**
+   * The table rows, produced as the writer asks for them: a million findings are never all rows at once.
+   * Inventory rows come asynchronously, from the run's checkpoint.
+   */
+  rows: Iterable<CellValue[]> | AsyncIterable<CellValue[]>;
 }
 
 export interface WorkbookLayout {
@@ -60,11 +72,25 @@ const NOTICE_LABELS: Record<ReportNotice['kind'], string> = {
 
 const SEVERITIES_MOST_SEVERE_FIRST: readonly Severity[] = ['high', 'medium', 'low'];
 
-export function buildWorkbookLayout(
-  results: RunResults,
-  notices: readonly ReportNotice[] = [],
-  drift: Drift = computeDrift(null, results),
-): WorkbookLayout {
+/** The Findings sheet's name; the Summary links into it. */
+export const FINDINGS_SHEET = 'Findings';
+/** The Findings sheet has no fields above its table: its header is row 1. */
+const FINDINGS_HEADER_ROW = 1;
+
+/** What the workbook shows besides the results. */
+export interface ReportInputs {
+  /** Warnings about the run itself (credential expiry, permissions, no comparison). */
+  notices?: readonly ReportNotice[];
+  /** Drift against the tenant's previous run (default: none, as for a first run). */
+  drift?: Drift;
+  /** Each control's remediation text, by control id (the control catalogue). */
+  remediation?: ReadonlyMap<string, string>;
+  /** The inventory sheets (after Findings and Changes) and the Summary's "assets scanned" lines. */
+  inventory?: { sheets: SheetSpec[]; assets: FieldSpec[] };
+}
+
+export function buildWorkbookLayout(results: RunResults, inputs: ReportInputs = {}): WorkbookLayout {
+  const drift = inputs.drift ?? computeDrift(null, results);
   return {
     properties: {
       title: `Compliance report: ${results.tenant.name} (${results.startedAt.slice(0, 10)})`,
@@ -72,7 +98,12 @@ export function buildWorkbookLayout(
       // The run's end, not the wall clock, so that the layout is a pure function of the results.
       created: new Date(results.finishedAt),
     },
-    sheets: [summarySheet(results, notices, drift), findingsSheet(results), changesSheet(drift)],
+    sheets: [
+      summarySheet(results, { ...inputs, drift }),
+      findingsSheet(results, drift, inputs.remediation),
+      changesSheet(drift),
+      ...(inputs.inventory?.sheets ?? []),
+    ],
   };
 }
 
@@ -82,13 +113,12 @@ export function complianceScore(results: Pick<RunResults, 'summary'>): number | 
   return evaluated === 0 ? null : results.summary.pass / evaluated;
 }
 
-export function summarySheet(
-  results: RunResults,
-  notices: readonly ReportNotice[] = [],
-  drift: Drift = computeDrift(null, results),
-): SheetSpec {
+export function summarySheet(results: RunResults, inputs: ReportInputs = {}): SheetSpec {
   const score = complianceScore(results);
   const { summary } = results;
+  const drift = inputs.drift ?? computeDrift(null, results);
+  const notices = inputs.notices ?? [];
+  const firstRows = firstFindingRows(results.controls);
   return {
     name: 'Summary',
     fields: [
@@ -97,6 +127,7 @@ export function summarySheet(
       { label: 'Run id', value: results.runId },
       { label: 'Run window start (UTC)', value: new Date(results.startedAt) },
       { label: 'Run window end (UTC)', value: new Date(results.finishedAt) },
+      ...(inputs.inventory?.assets ?? []),
       score === null
         ? { label: 'Score (passed / evaluated)', value: 'n/a: no control could be evaluated' }
         : { label: 'Score (passed / evaluated)', value: score, format: 'percent' },
@@ -117,16 +148,37 @@ export function summarySheet(
       { header: 'Reason', width: 60, kind: 'wrap' },
     ],
     rowCount: results.controls.length,
-    rows: results.controls.map((control) => [
-      control.id,
-      control.title,
-      control.severity,
-      control.status,
-      control.findings.length,
-      describeControlChange(drift, control.id, control.status),
-      control.reason,
-    ]),
+    rows: results.controls.map((control) => {
+      const row = firstRows.get(control.id);
+      return [
+        // The control's first finding is one click away.
+        row === undefined ? control.id : { text: control.id, location: `${FINDINGS_SHEET}!A${row}` },
+        control.title,
+        control.severity,
+        control.status,
+        control.findings.length,
+        describeControlChange(drift, control.id, control.status),
+        control.reason,
+      ];
+    }),
   };
+}
+
+/** The Findings sheet row of each control's first finding (rows in orderedFindings' order). */
+function firstFindingRows(controls: readonly ControlResult[]): Map<string, number> {
+  const rows = new Map<string, number>();
+  let row = FINDINGS_HEADER_ROW;
+  const byId = [...controls].sort((a, b) => compareCodeUnits(a.id, b.id));
+  for (const severity of SEVERITIES_MOST_SEVERE_FIRST) {
+    for (const control of byId) {
+      for (const finding of control.findings) {
+        if ((finding.severity ?? control.severity) !== severity) continue;
+        row++;
+        if (!rows.has(control.id)) rows.set(control.id, row);
+      }
+    }
+  }
+  return rows;
 }
 
 /** The columns of a finding, shared by the Findings sheet and the Changes sheet. */
@@ -139,20 +191,42 @@ const FINDING_COLUMNS: readonly ColumnSpec[] = [
   { header: 'Detail', width: 80, kind: 'wrap' },
 ];
 
-export function findingsSheet(results: RunResults): SheetSpec {
+/**
+ * One row per finding, most severe first, with what to do about it and since when it has been open. Without a
+ * drift (a first run, or a layout built alone) every finding is new as of this run.
+ */
+export function findingsSheet(
+  results: RunResults,
+  drift: Drift = computeDrift(null, results),
+  remediation: ReadonlyMap<string, string> = new Map(),
+): SheetSpec {
+  const startedAt = new Date(results.startedAt);
   return {
-    name: 'Findings',
+    name: FINDINGS_SHEET,
     fields: [],
-    columns: [...FINDING_COLUMNS],
+    columns: [
+      ...FINDING_COLUMNS,
+      { header: 'Remediation', width: 60, kind: 'wrap' },
+      { header: 'First seen (UTC)', width: 20, kind: 'date' },
+      { header: 'New or persisting', width: 12, kind: 'text' },
+    ],
     rowCount: results.controls.reduce((n, control) => n + control.findings.length, 0),
-    rows: mapRows(orderedFindings(results.controls), ({ control, finding, severity }) => [
-      control.id,
-      severity,
-      finding.assetType,
-      finding.assetName,
-      finding.assetId,
-      finding.detail,
-    ]),
+    rows: mapRows(orderedFindings(results.controls), ({ control, finding, severity }) => {
+      // No key to build when nothing persists (a first run): a million rows stay cheap.
+      const firstSeen =
+        drift.persisting.size === 0 ? undefined : drift.persisting.get(findingKey(control.id, finding));
+      return [
+        control.id,
+        severity,
+        finding.assetType,
+        finding.assetName,
+        finding.assetId,
+        finding.detail,
+        remediation.get(control.id) ?? null,
+        firstSeen === undefined ? startedAt : new Date(firstSeen),
+        firstSeen === undefined ? 'new' : 'persisting',
+      ];
+    }),
   };
 }
 

@@ -1,6 +1,6 @@
-// Writes a run's files into <reportsDir>/<tenant>/<YYYY-MM-DD>-<runId>/: report.xlsx, then results.json.
-// Each file is written to a temporary name and renamed, and results.json comes last, so a reader that finds
-// results.json also finds the complete workbook beside it. If either write fails, neither file is left.
+// Writes a run's files into <reportsDir>/<tenant>/<YYYY-MM-DD>-<runId>/: report.xlsx, first-seen.json, then
+// results.json. Each file is written to a temporary name and renamed, and results.json comes last, so a reader
+// that finds results.json also finds the complete workbook beside it. If any write fails, none is left.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -10,13 +10,11 @@ import { pipeline } from 'node:stream/promises';
 import type { RunResults } from '../controls/types';
 import { resultsJsonChunks } from './results-json';
 import { computeDrift, type Drift } from './drift';
-import { previousResults } from './report-store';
-import { runDirectory } from './run-paths';
-import { buildWorkbookLayout, type ReportNotice } from './workbook-layout';
+import { firstSeenChunks } from './first-seen';
+import { previousRun } from './report-store';
+import { FIRST_SEEN_FILE, RESULTS_FILE, runDirectory, WORKBOOK_FILE } from './run-paths';
+import { buildWorkbookLayout, type ReportInputs, type ReportNotice } from './workbook-layout';
 import { ReportWriteError, syncToDisk, temporaryPathFor, writeWorkbook } from './write-workbook';
-
-export const WORKBOOK_FILE = 'report.xlsx';
-export const RESULTS_FILE = 'results.json';
 
 export interface RunReportPaths {
   directory: string;
@@ -24,13 +22,17 @@ export interface RunReportPaths {
   resultsPath: string;
 }
 
+/** What the workbook shows besides the results; drift is computed here, against the report store. */
+export type RunReportInputs = Omit<ReportInputs, 'drift'>;
+
 export async function writeRunReport(
   reportsDir: string,
   results: RunResults,
-  notices: readonly ReportNotice[] = [],
+  inputs: RunReportInputs = {},
 ): Promise<RunReportPaths> {
   const directory = runDirectory(reportsDir, results.tenant.name, new Date(results.startedAt), results.runId);
   const workbookPath = path.join(directory, WORKBOOK_FILE);
+  const firstSeenPath = path.join(directory, FIRST_SEEN_FILE);
   const resultsPath = path.join(directory, RESULTS_FILE);
 
   let createdDirectory: string | undefined;
@@ -42,11 +44,16 @@ export async function writeRunReport(
 
   try {
     const drift = driftSincePreviousRun(reportsDir, results);
-    const allNotices = drift.notice ? [...notices, drift.notice] : notices;
-    await writeWorkbook(workbookPath, buildWorkbookLayout(results, allNotices, drift.drift));
-    await writeResultsAtomically(resultsPath, results);
+    const notices = [...(inputs.notices ?? []), ...(drift.notice ? [drift.notice] : [])];
+    await writeWorkbook(
+      workbookPath,
+      buildWorkbookLayout(results, { ...inputs, notices, drift: drift.drift }),
+    );
+    await writeAtomically(firstSeenPath, firstSeenChunks(results, drift.drift));
+    await writeAtomically(resultsPath, resultsJsonChunks(results));
   } catch (error) {
-    await fs.promises.rm(workbookPath, { force: true }).catch(() => undefined);
+    for (const file of [workbookPath, firstSeenPath])
+      await fs.promises.rm(file, { force: true }).catch(() => undefined);
     // Remove the run folder only if this call created it and it is empty; never touch older runs.
     if (createdDirectory !== undefined) await fs.promises.rmdir(directory).catch(() => undefined);
     throw error;
@@ -63,8 +70,9 @@ function driftSincePreviousRun(
   results: RunResults,
 ): { drift: Drift; notice?: ReportNotice } {
   try {
-    const previous = previousResults(reportsDir, results.tenant.name, results.startedAt, results.runId);
-    return { drift: computeDrift(previous, results) };
+    const previous = previousRun(reportsDir, results.tenant.name, results.startedAt, results.runId);
+    if (previous === null) return { drift: computeDrift(null, results) };
+    return { drift: computeDrift(previous.results, results, previous.firstSeen) };
   } catch (error) {
     return {
       drift: computeDrift(null, results),
@@ -76,14 +84,11 @@ function driftSincePreviousRun(
   }
 }
 
-/** results.json through a temporary file, written piece by piece with backpressure, then synced and renamed. */
-async function writeResultsAtomically(filePath: string, results: RunResults): Promise<void> {
+/** A JSON file through a temporary file, written piece by piece with backpressure, then synced and renamed. */
+async function writeAtomically(filePath: string, chunks: Iterable<string>): Promise<void> {
   const tmpPath = temporaryPathFor(filePath);
   try {
-    await pipeline(
-      Readable.from(batched(resultsJsonChunks(results))),
-      fs.createWriteStream(tmpPath, { flags: 'wx' }),
-    );
+    await pipeline(Readable.from(batched(chunks)), fs.createWriteStream(tmpPath, { flags: 'wx' }));
     await syncToDisk(tmpPath);
     await fs.promises.rename(tmpPath, filePath);
   } catch (error) {
