@@ -23,6 +23,7 @@ import { graphError } from './graph-errors';
 import { createExchangeHandler } from './exchange/handler';
 import { createGraphHandler } from './graph-gateway';
 import { MailStore } from './mail/store';
+import { mailboxDirectoryOf } from './tenant/mailboxes';
 import { handleMailUpload, isMailUploadPath } from './mail/upload';
 import { startHttpServer, type SimHandler, type SimHttpServer } from './http-server';
 import { createSelfSignedCertificate, type CertificateWithKey } from './ca';
@@ -319,6 +320,7 @@ async function startSimIn(
       seed: tenant.options.seed,
       credential: { type: tenant.options.credential, name: itemName },
       breakGlass: [...(breakGlassByTenant.get(tenant.options.name) ?? [])],
+      reportSender: reportSenderOf(tenant),
     })),
     referenceTime: REFERENCE_TIME,
     controlUrl: `${authorityHost}${CONTROL_API_PREFIX}`,
@@ -369,4 +371,11 @@ function notReady(): SimResponse {
     headers: { 'retry-after': '1' },
     body: { error: { code: 'ServiceUnavailable', message: 'The sim is starting.' } },
   };
+}
+
+/** The tenant's "Support" shared mailbox: a sender for report mail in demos and tests (sendMail needs Mail.Send). */
+function reportSenderOf(tenant: SimTenant): string {
+  const mailbox = [...mailboxDirectoryOf(tenant).all()].find((m) => m.alias === 'support');
+  if (!mailbox) throw new Error(`sim tenant ${tenant.options.name} has no support mailbox`);
+  return mailbox.primarySmtpAddress;
 }

@@ -12,7 +12,7 @@ import {
 } from './faults/fault-rules';
 import { startSim, type SimHandle } from './index';
 import { expectedResults } from './tenant/ground-truth';
-import { normalizeTenantOptions } from './tenant/index';
+import { DEFAULT_GRANTED_PERMISSIONS, normalizeTenantOptions } from './tenant/index';
 import type { SimTenantOptions } from './types';
 
 interface CliOptions {
@@ -30,6 +30,7 @@ interface CliOptions {
   fault: FaultRule[];
   faults?: string;
   faultSeed?: number;
+  grant: string[];
 }
 
 function integer(min: number, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
@@ -58,6 +59,17 @@ function parseArguments(argv: string[]): CliOptions {
     .addOption(new Option('--token-lifetime <seconds>', 'access token lifetime').argParser(integer(1)))
     .option('--ground-truth <file>', 'write the expected control results (JSON) here')
     .option('--data-dir <dir>', 'folder for ca.pem (default: a fresh temporary folder)')
+    .option(
+      '--grant <permissions>',
+      'more application permissions for the scanning app, comma-separated (e.g. report mail: ' +
+        'Mail.Send,Mail.ReadWrite,Mail.ReadBasic.All); added to the read permissions the controls need',
+      (value: string) =>
+        value
+          .split(',')
+          .map((p) => p.trim())
+          .filter(Boolean),
+      [] as string[],
+    )
     .addOption(new Option('--graph-latency <ms>', 'delay every Graph response').argParser(integer(0)))
     .addOption(
       new Option('--throttling <state>', 'Graph throttling at the documented budgets')
@@ -142,6 +154,9 @@ async function main(argv: string[]): Promise<number | 'running'> {
     seed: options.seed,
     users: options.users,
     credential: options.credential,
+    ...(options.grant.length > 0 && {
+      grantedPermissions: [...new Set([...DEFAULT_GRANTED_PERMISSIONS, ...options.grant])],
+    }),
   };
   let faults: { seed?: number; rules: FaultRule[] };
   try {

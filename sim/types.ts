@@ -81,6 +81,8 @@ export interface SimTenantInfo {
   credential: { type: 'certificate' | 'secret'; name: string };
   /** The tenant's break-glass accounts (for settings.breakGlass). */
   breakGlass: string[];
+  /** A shared mailbox of the tenant that can send report mail (mail.from), given Mail.Send. */
+  reportSender: string;
 }
 
 /**

@@ -77,6 +77,7 @@ describe('valid configuration', () => {
         keyVaultRetries: 5,
         keyVaultRetryDelaySeconds: 1,
       },
+      delivery: { attempts: 5, backoffSeconds: 60 },
       tenants: [
         {
           name: 'contoso',
@@ -407,7 +408,7 @@ describe('configuration errors name the file, the field and the problem', () => 
     const error = configError(MINIMAL + 'mail:\n  to: x@y.z\n');
     expect(error.message).toBe(
       "crw.yaml: mail: unknown field 'mail' (known fields: redis, reports, log, worker, cloud, keyVault, " +
-        'workerIdentity, credentials, tenants)',
+        'workerIdentity, credentials, delivery, tenants)',
     );
   });
 
@@ -459,5 +460,70 @@ describe('configuration errors name the file, the field and the problem', () => 
       'tenants[0].credential.type',
     ]);
     expect(error.message.split('\n')).toHaveLength(3);
+  });
+});
+
+describe('mail delivery settings', () => {
+  const MAIL = `mail:\n  via: graph\n  from: reports@contoso.example\n  to: [ciso@contoso.example, audit@contoso.example]\n`;
+
+  it('reads a tenant mail section with defaults', () => {
+    const config = parseConfig(withTenantLines(MAIL), path.join(tmp, 'crw.yaml'), {});
+    expect(config.tenants[0]?.mail).toEqual({
+      via: 'graph',
+      from: 'reports@contoso.example',
+      to: ['ciso@contoso.example', 'audit@contoso.example'],
+      cc: [],
+      attachResults: false,
+    });
+    expect(config.delivery).toEqual({ attempts: 5, backoffSeconds: 60 });
+  });
+
+  it.each([
+    ['to', 'bob@', 'mail.to[1]'],
+    ['cc', 'Alice <alice@contoso.example>', 'mail.cc[0]'],
+    ['from', 'reports', 'mail.from'],
+  ])(
+    'an invalid %s address is a config error naming the tenant, the field and the address',
+    (field, bad, where) => {
+      const lines =
+        field === 'to'
+          ? MAIL.replace('audit@contoso.example', JSON.stringify(bad))
+          : field === 'cc'
+            ? `${MAIL}  cc: [${JSON.stringify(bad)}]\n`
+            : MAIL.replace('reports@contoso.example', bad);
+      const error = configError(withTenantLines(lines));
+      expect(error.fieldPath).toBe(`tenants[0].${where}`);
+      expect(error.problem).toContain('tenant "contoso"');
+      expect(error.problem).toContain(JSON.stringify(bad));
+      expect(error.problem).toContain('not an e-mail address');
+    },
+  );
+
+  it('SMTP needs delivery.smtp, with username and password secret together', () => {
+    const smtpMail = MAIL.replace('via: graph', 'via: smtp');
+    const missing = configError(withTenantLines(smtpMail));
+    expect(missing.fieldPath).toBe('tenants[0].mail.via');
+    expect(missing.problem).toContain('delivery.smtp is not configured');
+
+    const half = configError(
+      `delivery:\n  smtp:\n    host: smtp.contoso.example\n    username: reports\n` +
+        withTenantLines(smtpMail),
+    );
+    expect(half.fieldPath).toBe('delivery.smtp');
+    expect(half.problem).toContain('passwordSecret');
+
+    const config = parseConfig(
+      `delivery:\n  smtp:\n    host: smtp.contoso.example\n    username: reports\n    passwordSecret: smtp-password\n` +
+        withTenantLines(smtpMail),
+      path.join(tmp, 'crw.yaml'),
+      {},
+    );
+    expect(config.delivery.smtp).toEqual({
+      host: 'smtp.contoso.example',
+      port: 587,
+      security: 'starttls',
+      username: 'reports',
+      passwordSecret: 'smtp-password',
+    });
   });
 });

@@ -33,6 +33,12 @@ describe('crw demo', () => {
       path.join(cwd, 'reports', 'contoso', path.basename(path.dirname(workbookPath!)), 'report.xlsx'),
     );
     expect(run.stdout).toMatch(/Score \d+%: \d+ pass, \d+ fail/);
+    // The report's mail as the sim's Graph received it: subject and attachment names.
+    expect(run.stdout).toMatch(/^Mail \(sent through graph; the sim kept it\):$/m);
+    expect(run.stdout).toMatch(/^ {2}subject: +Compliance report contoso \d{4}-\d{2}-\d{2}: score [\d.]+%/m);
+    expect(run.stdout).toMatch(
+      /^ {2}attachment: +compliance-report-contoso-\d{4}-\d{2}-\d{2}\.xlsx \(\d+ bytes\)$/m,
+    );
 
     const results = JSON.parse(readFileSync(resultsPath!, 'utf8')) as RunResults;
     const book = readWorkbookRows(workbookPath!);

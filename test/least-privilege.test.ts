@@ -15,6 +15,7 @@ import {
   SATISFIED_BY,
 } from '../src/controls/permissions';
 import { permissionNotices } from '../src/jobs/permission-notices';
+import { GRAPH_MAIL_PERMISSIONS } from '../src/delivery/graph-mail-transport';
 import { expiresIn, formatTenantCheck, type TenantCheck } from '../src/cli/commands/secrets-check';
 import { decodeTokenRoles, defaultScope, TokenDecodeError } from '../src/secrets/token-permissions';
 
@@ -191,6 +192,20 @@ describe('analysePermissions', () => {
     // User.ReadWrite.All gives User.Read.All, so ID-02 runs: excess is a warning, never a blocker.
     expect(analysis.runnable).toEqual(['CRW-ID-02']);
     expect(analysis.excess).toEqual(['Exchange.Write.Fake', 'Mail.Send', 'User.ReadWrite.All']);
+  });
+
+  it('the report mail permissions are not excess for a tenant that mails through Graph', () => {
+    const granted = {
+      graph: ['User.Read.All', 'Mail.Send', 'Mail.ReadWrite', 'User.ReadWrite.All'],
+      exchange: null,
+    };
+    const needs = controlNeeds(['CRW-ID-02']);
+    expect(analysePermissions(needs, granted).excess).toEqual([
+      'Mail.ReadWrite',
+      'Mail.Send',
+      'User.ReadWrite.All',
+    ]);
+    expect(analysePermissions(needs, granted, GRAPH_MAIL_PERMISSIONS).excess).toEqual(['User.ReadWrite.All']);
   });
 
   it('without a token, controls needing that resource are blocked for want of the token', () => {

@@ -174,11 +174,12 @@ describe('writeRunReport', () => {
     const paths = await writeRunReport(tmp, results);
 
     const directory = path.join(tmp, 'contoso', '2024-03-01-run-42');
-    expect(paths).toEqual({
+    expect(paths).toMatchObject({
       directory,
       workbookPath: path.join(directory, 'report.xlsx'),
       resultsPath: path.join(directory, 'results.json'),
     });
+    expect(paths.drift.previous).toBeNull(); // the tenant's first run
     expect(listFiles(tmp)).toEqual([
       'contoso',
       path.join('contoso', '2024-03-01-run-42'),

@@ -1,6 +1,7 @@
 // `npm run verify:report -- FILE` / `crw report verify FILE`: LibreOffice headless loads every sheet of a real
 // report; a damaged copy (truncated or broken sheet XML, rows LibreOffice drops) and a file that is not a workbook
 // fail naming the file. Needs LibreOffice (Debian package libreoffice-calc): skipped without it, except in CI.
+import { forwardingControl } from './helpers/report-fixtures';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -37,20 +38,14 @@ function results(findings: number) {
     startedAt: new Date('2026-01-05T06:00:00Z'),
     finishedAt: new Date('2026-01-05T06:01:00Z'),
     controls: [
-      {
-        id: 'CRW-EXO-04',
-        title: 'No mailbox forwards to external domains',
-        severity: 'high',
-        status: 'fail',
-        reason: null,
-        references: [],
-        findings: Array.from({ length: findings }, (_, i) => ({
+      forwardingControl(
+        Array.from({ length: findings }, (_, i) => ({
           assetType: 'mailbox',
           assetId: `mbx-${i}`,
           assetName: i % 3 === 0 ? `=HYPERLINK("https://evil.example/${i}")` : `user${i}@contoso.com`,
           detail: i % 4 === 0 ? `forwards to "x${i}",\nsecond line: מחלקת 📧` : 'forwards',
         })),
-      },
+      ),
       {
         id: 'CRW-ID-02',
         title: 'Global Administrator count is within range',

@@ -16,8 +16,11 @@ import { seededRandom, type Random } from './seeded-random';
 export interface FaultPlan {
   /** Extra delay before answering. */
   latencyMs: number;
-  /** Answers instead of the service; undefined = the service answers. */
-  outcome?: { fault: 'http-500' | 'http-503'; retryAfterSeconds?: number } | { fault: 'drop-connection' };
+  /** Answers instead of the service (or, drop-after-processing, drops its answer); undefined = the service answers. */
+  outcome?:
+    | { fault: 'http-500' | 'http-503'; retryAfterSeconds?: number }
+    | { fault: 'drop-connection' }
+    | { fault: 'drop-after-processing' };
   revokeTokens: boolean;
   claimsChallenge: boolean;
 }
@@ -111,6 +114,7 @@ export class FaultEngine {
         const { retryAfterSeconds } = active.rule;
         plan.outcome = { fault, ...(retryAfterSeconds !== undefined && { retryAfterSeconds }) };
       } else if (fault === 'drop-connection') plan.outcome = { fault };
+      else if (fault === 'drop-after-processing') plan.outcome = { fault };
       else if (fault === 'slow') plan.latencyMs += active.rule.latencyMs ?? DEFAULT_SLOW_MS;
       else if (fault === 'revoke-tokens') plan.revokeTokens = true;
       else if (fault === 'claims-challenge') plan.claimsChallenge = true;
@@ -153,6 +157,7 @@ export class FaultEngine {
   private matches(active: ActiveRule, target: FaultTarget, req: SimRequest): boolean {
     const { rule } = active;
     if ((rule.target ?? 'graph') !== target || !(active.path?.test(req.url.pathname) ?? true)) return false;
+    if (rule.method !== undefined && rule.method.toUpperCase() !== req.method.toUpperCase()) return false;
     return rule.cmdlet === undefined || cmdletOf(req)?.toLowerCase() === rule.cmdlet.toLowerCase();
   }
 

@@ -8,6 +8,11 @@ export const FAULT_KINDS = [
   'http-503',
   /** The socket is destroyed without any response. */
   'drop-connection',
+  /**
+   * The service processes the request (a sendMail is stored and sent) and then the socket is destroyed without
+   * its answer: the client cannot tell whether the request took effect.
+   */
+  'drop-after-processing',
   /** The response is delayed by latencyMs (default 1000). */
   'slow',
   /** Every access token issued so far stops working; the request then goes on (and fails 401). */
@@ -35,6 +40,8 @@ export interface FaultRule {
   target?: FaultTarget;
   /** Regular expression (case-insensitive) the request path must match. */
   path?: string;
+  /** HTTP method the request must use (any case), e.g. "POST"; default any. */
+  method?: string;
   /** Chance of firing on each eligible request, 0..1 (seeded, repeatable); default 1. */
   rate?: number;
   /** The first `after` matching requests are left alone ("after N requests"). */
@@ -71,7 +78,12 @@ export interface FaultsDocument {
 }
 
 /** Faults that change the response itself; the others act on the side or only delay. */
-export const TERMINAL_FAULTS: ReadonlySet<FaultKind> = new Set(['http-500', 'http-503', 'drop-connection']);
+export const TERMINAL_FAULTS: ReadonlySet<FaultKind> = new Set([
+  'http-500',
+  'http-503',
+  'drop-connection',
+  'drop-after-processing',
+]);
 
 /** Faults only meaningful for some targets. */
 const ALLOWED_TARGETS: Partial<Record<FaultKind, readonly FaultTarget[]>> = {
@@ -94,6 +106,7 @@ export function parseFaultRule(value: unknown, where = 'fault'): FaultRule {
     'fault',
     'target',
     'path',
+    'method',
     'rate',
     'after',
     'times',
@@ -125,6 +138,11 @@ export function parseFaultRule(value: unknown, where = 'fault'): FaultRule {
       throw new FaultRuleError(`${where}.path: not a valid regular expression`);
     }
     rule.path = input['path'];
+  }
+  if (input['method'] !== undefined) {
+    if (typeof input['method'] !== 'string' || !/^[A-Za-z]+$/.test(input['method']))
+      throw new FaultRuleError(`${where}.method: expected an HTTP method such as "POST"`);
+    rule.method = input['method'];
   }
   if (input['rate'] !== undefined) rule.rate = numberIn(input['rate'], 0, 1, `${where}.rate`);
   if (input['after'] !== undefined) rule.after = wholeNumber(input['after'], 0, `${where}.after`);

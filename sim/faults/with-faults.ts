@@ -1,7 +1,7 @@
 // Fault injection in front of the sim's services: decides the faults of each request (FaultEngine), applies the
 // side effects (token revocation, CAE challenge), delays, answers in place of the service (500, 503, dropped
-// connection), and after the service answered may corrupt fields of its items and turn a page's
-// @odata.nextLink into a loop.
+// connection) or drops the connection after the service processed the request, and after the service answered
+// may corrupt fields of its items and turn a page's @odata.nextLink into a loop.
 import { DROP_CONNECTION, type SimHandler } from '../http-server';
 import type { SimRequest, SimResponse } from '../types';
 import { corruptAnswer } from './corrupt-field';
@@ -35,6 +35,11 @@ export function withFaults(
     if (plan.claimsChallenge) effects.challengeClaims();
     if (plan.latencyMs > 0) await effects.sleep(plan.latencyMs);
     if (plan.outcome?.fault === 'drop-connection') return DROP_CONNECTION;
+    if (plan.outcome?.fault === 'drop-after-processing') {
+      // The service's work is done (whatever it answered); only the answer is lost.
+      await handler(req);
+      return DROP_CONNECTION;
+    }
     if (plan.outcome) return faultResponse(target, plan.outcome.fault, req, plan.outcome.retryAfterSeconds);
 
     const response = corruptAnswer(engine, target, req, await handler(req));

@@ -1,8 +1,8 @@
 import type { TokenCredential } from '@azure/identity';
 import { GraphError, parseGraphError } from './graph-error';
-import type { HttpClient, HttpResponse } from './http-client';
+import { HttpTransportError, type HttpClient, type HttpResponse } from './http-client';
 import { classifyGraphCall } from './graph-throttle-families';
-import { sleep } from './retry-delay';
+import { retryDelayMs, sleep } from './retry-delay';
 import { sendWithRetries } from './send-with-retries';
 import type { ThrottledCall, ThrottleGovernor } from './throttle-governor';
 
@@ -58,6 +58,29 @@ export interface GraphBatchResponse {
   body?: unknown;
 }
 
+export type GraphMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+export interface GraphRequestOptions {
+  /**
+   * false for a request that must not run twice (sendMail, a draft's /send): it is repeated only after answers
+   * that say it was not processed (429, 503, a 401 token refresh) or a connection that never reached the server.
+   * A reset or timeout after the request went out, or a 500/502/504, is thrown at once: the caller checks
+   * whether it took effect before trying again. Default true.
+   */
+  repeatable?: boolean;
+}
+
+/** Answers after which a non-repeatable request certainly was not processed. */
+const NOT_PROCESSED_STATUS: ReadonlySet<number> = new Set([429, 503]);
+/** Connection failures that happen before any byte of the request reaches the server. */
+const NOT_SENT_CODES: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+]);
+
 /** Microsoft Graph v1.0, app-only: bearer tokens from the tenant credential, retries, and complete paging. */
 export class GraphClient {
   private readonly origin: string;
@@ -77,6 +100,32 @@ export class GraphClient {
     const url = this.resolve(path);
     const res = await this.send(url);
     return JSON.parse(res.body.toString('utf8')) as T;
+  }
+
+  /**
+   * Any method with an optional JSON body; `path` as for get(). Returns the parsed JSON answer, or undefined for
+   * an empty one (202 of sendMail, 204 of DELETE).
+   */
+  async request<T = unknown>(
+    method: GraphMethod,
+    path: string,
+    body?: unknown,
+    options: GraphRequestOptions = {},
+  ): Promise<T | undefined> {
+    const url = this.resolve(path);
+    const json = body === undefined ? undefined : JSON.stringify(body);
+    const res = await this.send(url, method, json, undefined, options.repeatable ?? true);
+    return res.body.length === 0 ? undefined : (JSON.parse(res.body.toString('utf8')) as T);
+  }
+
+  /** POST with a JSON body (see request()). */
+  post<T = unknown>(path: string, body: unknown, options?: GraphRequestOptions): Promise<T | undefined> {
+    return this.request<T>('POST', path, body, options);
+  }
+
+  /** DELETE (idempotent: retried like a GET). */
+  async delete(path: string): Promise<void> {
+    await this.request('DELETE', path);
   }
 
   /** Every page of a collection, following @odata.nextLink to the end. */
@@ -161,37 +210,70 @@ export class GraphClient {
 
   private send(
     url: string,
-    method: 'GET' | 'POST' = 'GET',
+    method: GraphMethod = 'GET',
     body?: string,
     calls?: readonly ThrottledCall[],
+    repeatable = true,
   ): Promise<HttpResponse> {
     const { credential, http, signal, throttle } = this.options;
-    return sendWithRetries(
-      {
-        credential,
-        scope: this.scope,
-        http,
-        maxRetries: this.maxRetries,
-        sleepMs: this.sleepMs,
-        ...(signal ? { signal } : {}),
-        ...(throttle
-          ? { throttle: { governor: throttle, calls: calls ?? [classifyGraphCall(method, url)] } }
-          : {}),
+    const options = {
+      credential,
+      scope: this.scope,
+      http,
+      maxRetries: this.maxRetries,
+      sleepMs: this.sleepMs,
+      ...(signal ? { signal } : {}),
+      ...(throttle
+        ? { throttle: { governor: throttle, calls: calls ?? [classifyGraphCall(method, url)] } }
+        : {}),
+    };
+    const request = {
+      method,
+      url,
+      headers: {
+        accept: 'application/json',
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
       },
-      {
-        method,
-        url,
-        headers: {
-          accept: 'application/json',
-          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        },
-        ...(body !== undefined ? { body } : {}),
-      },
-      {
-        noToken: () => new GraphError(0, 'NoToken', displayPath(url), 'the credential returned no token'),
+      ...(body !== undefined ? { body } : {}),
+    };
+    const noToken = () => new GraphError(0, 'NoToken', displayPath(url), 'the credential returned no token');
+    if (repeatable) {
+      return sendWithRetries(options, request, {
+        noToken,
         failure: (res) => parseGraphError(res.status, displayPath(url), res.body),
-      },
-    );
+      });
+    }
+    return this.sendUnrepeatable(options, request, noToken);
+  }
+
+  /**
+   * One attempt at a time through sendWithRetries (which still refreshes the token on a 401), repeated here only
+   * when the request cannot have taken effect; see GraphRequestOptions.repeatable.
+   */
+  private async sendUnrepeatable(
+    options: Parameters<typeof sendWithRetries>[0],
+    request: Parameters<typeof sendWithRetries>[1],
+    noToken: () => Error,
+  ): Promise<HttpResponse> {
+    for (let attempt = 0; ; attempt++) {
+      let retryAfter: string | string[] | undefined;
+      try {
+        return await sendWithRetries({ ...options, maxRetries: 0 }, request, {
+          noToken,
+          failure: (res) => {
+            retryAfter = res.headers['retry-after'];
+            return parseGraphError(res.status, displayPath(request.url), res.body);
+          },
+        });
+      } catch (err) {
+        const notProcessed =
+          err instanceof GraphError
+            ? NOT_PROCESSED_STATUS.has(err.status)
+            : err instanceof HttpTransportError && NOT_SENT_CODES.has(err.code);
+        if (!notProcessed || attempt >= this.maxRetries) throw err;
+        await this.sleepMs(retryDelayMs(attempt, retryAfter));
+      }
+    }
   }
 }
 

@@ -289,10 +289,24 @@ function resolvePaths(config: Config, sourceName: string, sources: Map<string, E
       },
     ]);
   }
+  const smtp = config.delivery.smtp;
+  const smtpCaFile = smtp?.caFile === undefined ? undefined : path.resolve(configDir, smtp.caFile);
+  if (smtpCaFile !== undefined && !isFile(smtpCaFile)) {
+    fail([
+      {
+        file: sourceName,
+        fieldPath: 'delivery.smtp.caFile',
+        problem: `CA file not found: ${smtpCaFile} (relative paths resolve against ${configDir})`,
+      },
+    ]);
+  }
   return {
     ...config,
     reports: { ...config.reports, dir: reportsDir },
     cloud: { ...config.cloud, ...(caFile === undefined ? {} : { caFile }) },
+    ...(smtp && smtpCaFile !== undefined
+      ? { delivery: { ...config.delivery, smtp: { ...smtp, caFile: smtpCaFile } } }
+      : {}),
   };
 }
 

@@ -116,6 +116,39 @@ export interface TenantSettings {
   readonly globalAdminRange: readonly [number, number];
 }
 
+/** Where a tenant's reports are mailed, and how. */
+export interface TenantMailConfig {
+  /** graph: sendMail from `from`, a mailbox of this tenant, with the tenant's app (Mail.Send); smtp: delivery.smtp. */
+  readonly via: 'graph' | 'smtp';
+  /** Sender address (Graph: the mailbox that sends; SMTP: the From header). */
+  readonly from: string;
+  readonly to: readonly string[];
+  readonly cc: readonly string[];
+  /** Attach results.json beside report.xlsx. */
+  readonly attachResults: boolean;
+}
+
+export interface SmtpConfig {
+  readonly host: string;
+  readonly port: number;
+  /** starttls: plain connection upgraded with STARTTLS, which is required; tls: TLS from the start (465); none: no TLS. */
+  readonly security: 'starttls' | 'tls' | 'none';
+  /** Login name; absent: no authentication. */
+  readonly username?: string;
+  /** Key Vault secret holding the password (required with username). */
+  readonly passwordSecret?: string;
+  /** Extra CA certificates (PEM) for the server's certificate, e.g. a private CA. */
+  readonly caFile?: string;
+}
+
+export interface DeliveryConfig {
+  /** Tries per delivery (the scan is never rerun for a mail problem). */
+  readonly attempts: number;
+  /** First retry delay; doubles per attempt. */
+  readonly backoffSeconds: number;
+  readonly smtp?: SmtpConfig;
+}
+
 export interface TenantConfig {
   readonly name: string;
   /** Directory (tenant) id, lower case. */
@@ -126,6 +159,8 @@ export interface TenantConfig {
   readonly schedules: readonly ScheduleConfig[];
   readonly controls: readonly ControlId[];
   readonly settings: TenantSettings;
+  /** Absent: reports are written but not mailed. */
+  readonly mail?: TenantMailConfig;
 }
 
 export interface Config {
@@ -137,6 +172,7 @@ export interface Config {
   readonly keyVault: KeyVaultConfig;
   readonly workerIdentity: WorkerIdentityConfig;
   readonly credentials: CredentialsConfig;
+  readonly delivery: DeliveryConfig;
   readonly tenants: readonly TenantConfig[];
 }
 
@@ -322,6 +358,18 @@ const settingsSchema = strict({
     .default((): [number, number] => [2, 4]),
 });
 
+/** A plain addr-spec (local@domain.tld), the form every mail transport accepts; no display names. */
+const EMAIL_ADDRESS =
+  /^[^\s@<>()",;:\\[\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
+
+const mailSchema = strict({
+  via: oneOf(['graph', 'smtp'], 'mail transport'),
+  from: z.string(),
+  to: z.array(z.string()).min(1, { error: 'lists no recipients; add at least one address' }),
+  cc: z.array(z.string()).default(() => []),
+  attachResults: z.boolean().default(false),
+});
+
 const tenantSchema = strict({
   name: name('tenant name'),
   tenantId: guid("Directory (tenant) ID from the tenant's Entra ID overview"),
@@ -350,6 +398,48 @@ const tenantSchema = strict({
     .transform((ids) => [...new Set(ids)])
     .default(() => [...CONTROL_IDS]),
   settings: settingsSchema.prefault({}),
+  mail: mailSchema.optional(),
+}).superRefine((tenant, ctx) => {
+  // Here, not in mailSchema, so that the message can name the tenant (the path only gives its position).
+  if (tenant.mail === undefined) return;
+  const fields: Array<[string, readonly string[]]> = [
+    ['from', [tenant.mail.from]],
+    ['to', tenant.mail.to],
+    ['cc', tenant.mail.cc],
+  ];
+  for (const [field, addresses] of fields) {
+    addresses.forEach((address, index) => {
+      if (EMAIL_ADDRESS.test(address)) return;
+      ctx.addIssue({
+        code: 'custom',
+        path: field === 'from' ? ['mail', 'from'] : ['mail', field, index],
+        message: `tenant "${tenant.name}": ${quoteValue(address)} is not an e-mail address (write name@domain, without a display name)`,
+      });
+    });
+  }
+});
+
+const smtpSchema = strict({
+  host: z.string().min(1, { error: 'must not be empty (the SMTP server, e.g. smtp.office365.com)' }),
+  port: positiveInt.max(65535).default(587),
+  security: oneOf(['starttls', 'tls', 'none'], 'SMTP security').default('starttls'),
+  username: z.string().min(1).optional(),
+  passwordSecret: z
+    .string()
+    .regex(KEY_VAULT_ITEM_PATTERN, {
+      error: (issue) =>
+        `invalid Key Vault secret name ${quoteValue(issue.input)}: use 1-127 letters, digits and hyphens`,
+    })
+    .optional(),
+  caFile: z.string().min(1).optional(),
+}).refine((smtp) => (smtp.username === undefined) === (smtp.passwordSecret === undefined), {
+  error: 'set both username and passwordSecret (the Key Vault secret with the password), or neither',
+});
+
+const deliverySchema = strict({
+  attempts: positiveInt.default(5),
+  backoffSeconds: nonNegativeInt.default(60),
+  smtp: smtpSchema.optional(),
 });
 
 const cloudSchema = strict({
@@ -483,6 +573,7 @@ export const configSchema = strict({
   keyVault: strict({ url: httpsUrl() }),
   workerIdentity: workerIdentitySchema.prefault({ type: 'managedIdentity' }),
   credentials: credentialsSchema.prefault({}),
+  delivery: deliverySchema.prefault({}),
   tenants: z
     .array(tenantSchema)
     .min(1, { error: 'lists no tenants; add at least one (see crw.example.yaml)' })
@@ -493,6 +584,15 @@ export const configSchema = strict({
       ),
       whenArray,
     ),
+}).superRefine((config, ctx) => {
+  config.tenants.forEach((tenant, index) => {
+    if (tenant.mail?.via === 'smtp' && config.delivery.smtp === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tenants', index, 'mail', 'via'],
+        message: `tenant "${tenant.name}" mails through SMTP, but delivery.smtp is not configured (add host, port, …)`,
+      });
+  });
 });
 
 // Compile-time proof that the schema produces exactly what the Config type promises.

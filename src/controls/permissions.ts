@@ -116,10 +116,14 @@ export function controlNeeds(controlIds: readonly string[]): ControlNeeds[] {
   }));
 }
 
-/** Which controls the granted app roles let run, which they block and why, and what is granted beyond need. */
+/**
+ * Which controls the granted app roles let run, which they block and why, and what is granted beyond need.
+ * `alsoUsed`: permissions the deployment uses besides the controls (the report mail's), never "excess".
+ */
 export function analysePermissions(
   needs: readonly ControlNeeds[],
   granted: GrantedRoles,
+  alsoUsed: readonly string[] = [],
 ): PermissionAnalysis {
   const sets = {
     graph: granted.graph === null ? null : new Set(granted.graph),
@@ -140,7 +144,7 @@ export function analysePermissions(
     if (missing.length === 0 && noToken.length === 0) runnable.push(need.controlId);
     else blocked.push({ controlId: need.controlId, missing, noToken });
   }
-  const needed = new Set(needs.flatMap((n) => [...n.graph, ...n.exchange]));
+  const needed = new Set([...needs.flatMap((n) => [...n.graph, ...n.exchange]), ...alsoUsed]);
   const excess = [...new Set([...(granted.graph ?? []), ...(granted.exchange ?? [])])]
     .filter((p) => isWriteCapable(p) && !needed.has(p))
     .sort();

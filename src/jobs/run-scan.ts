@@ -31,6 +31,8 @@ import type { SecretProvider, TenantCredential, TenantCredentialRef } from '../s
 import { scanMailboxes } from './mailbox-scan';
 import { permissionNotices } from './permission-notices';
 import { reportInventory } from './report-inventory';
+import { reportDigest, type ReportDigest } from '../delivery/report-digest';
+import { GRAPH_MAIL_PERMISSIONS } from '../delivery/graph-mail-transport';
 import { sideBySide } from './side-by-side';
 import { scanUsers } from './user-scan';
 import type { ScanJobResult, ScanProgress } from './scan-job';
@@ -61,6 +63,8 @@ export interface ScanTenant {
   credential: { type: 'certificate' | 'secret'; name: string };
   controls: readonly string[];
   settings: ControlContext['settings'];
+  /** How the report is mailed: Graph mail permissions are then expected, not excess. */
+  mail?: { via: 'graph' | 'smtp' };
 }
 
 export interface ScanRequest {
@@ -71,6 +75,21 @@ export interface ScanRequest {
   onProgress?: (progress: ScanProgress) => void;
   /** Where collection progress is saved; a job that resumes passes the same run's checkpoint (default: memory). */
   checkpoint?: ScanCheckpoint;
+  /**
+   * Called once the report is complete in the store, before the checkpoint is deleted (e.g. to queue its mail
+   * delivery): if it fails, the job's retry resumes from the checkpoint and calls it again.
+   */
+  onReportWritten?: (report: WrittenReport) => Promise<void>;
+}
+
+/** A complete report in the store, with what its mail says. */
+export interface WrittenReport {
+  tenant: string;
+  runId: string;
+  directory: string;
+  workbookPath: string;
+  resultsPath: string;
+  digest: ReportDigest;
 }
 
 /** One run for one tenant: credentials → collect → evaluate → report. */
@@ -162,6 +181,14 @@ export async function runScan(services: ScanServices, request: ScanRequest): Pro
     inventory: await reportInventory(checkpoint, context),
   });
   logger.info({ workbookPath: paths.workbookPath, summary: results.summary }, 'report written');
+  await request.onReportWritten?.({
+    tenant: tenant.name,
+    runId,
+    directory: paths.directory,
+    workbookPath: paths.workbookPath,
+    resultsPath: paths.resultsPath,
+    digest: reportDigest(results, paths.drift),
+  });
   // Retention: a run that cannot be pruned costs disk space, never this run's success.
   await pruneRuns(services.reportsDir, tenant.name, services.keepRuns, { keep: paths.directory }).then(
     ({ removed, failed }) => {
@@ -232,7 +259,12 @@ async function checkPermissions(
   }
   const exchangeRoles = await exchangeTokenRoles(services, selected, credential, logger);
   if (exchangeRoles === 'unreadable') return { runnable: selected, blocked: [], excess: [] };
-  return analysePermissions(controlNeeds(selected), { graph: graphRoles, exchange: exchangeRoles });
+  const mailPermissions = tenant.mail?.via === 'graph' ? GRAPH_MAIL_PERMISSIONS : [];
+  return analysePermissions(
+    controlNeeds(selected),
+    { graph: graphRoles, exchange: exchangeRoles },
+    mailPermissions,
+  );
 }
 
 /**

@@ -4,7 +4,7 @@ import type { Config, TenantConfig } from '../config/schema';
 import type { Logger } from '../observability/logger';
 import { recordScanCompleted, recordScanEnded } from '../observability/metrics';
 import { runIdForJob } from './run-id';
-import { runScan, type ScanServices } from './run-scan';
+import { runScan, type ScanServices, type WrittenReport } from './run-scan';
 import { scanJobDataSchema, type ScanJobData, type ScanJobResult, type ScanProgress } from './scan-job';
 
 export interface ScanProcessorDeps {
@@ -21,6 +21,8 @@ export interface ScanProcessorDeps {
   tenantBusyDelayMs: number;
   /** The checkpoint of a run: every attempt of one job (retry, stalled-job recovery) gets the same one. */
   checkpoints?: (tenant: string, runId: string) => ScanCheckpoint;
+  /** Queues the mail of a complete report (tenants with `mail` configured); idempotent per run. */
+  onReportWritten?: (tenant: TenantConfig, report: WrittenReport) => Promise<void>;
 }
 
 export type TenantLockAttempt =
@@ -128,6 +130,9 @@ async function runLockedScan(
       signal: deps.shutdownSignal,
       onProgress,
       ...(deps.checkpoints ? { checkpoint: deps.checkpoints(tenant.name, runId) } : {}),
+      ...(deps.onReportWritten
+        ? { onReportWritten: (report: WrittenReport) => deps.onReportWritten!(tenant, report) }
+        : {}),
     });
     logger.info({ summary: result.summary }, 'scan finished');
     recordScanCompleted(tenant.name, (performance.now() - startedAt) / 1000, result.controls);

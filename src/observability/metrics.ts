@@ -117,3 +117,20 @@ export function recordScanCompleted(
 export function recordScanEnded(tenant: string, outcome: Exclude<ScanOutcome, 'completed'>): void {
   scansTotal.inc({ tenant, status: outcome });
 }
+
+/**
+ * How a delivery attempt ended: sent; already_sent (a retry found the message out already, nothing sent);
+ * retried (failed, the queue tries again); failed (no attempt left, or retrying cannot help).
+ */
+export type DeliveryOutcome = 'sent' | 'already_sent' | 'retried' | 'failed';
+
+export const deliveriesTotal = new Counter({
+  name: 'crw_deliveries_total',
+  help: 'Report mail delivery attempts by transport (graph, smtp) and outcome (sent, already_sent, retried, failed)',
+  labelNames: ['tenant', 'transport', 'outcome'] as const,
+  registers: [registry],
+});
+
+export function recordDelivery(tenant: string, transport: string, outcome: DeliveryOutcome): void {
+  deliveriesTotal.inc({ tenant, transport, outcome });
+}

@@ -20,6 +20,8 @@ export interface RunReportPaths {
   directory: string;
   workbookPath: string;
   resultsPath: string;
+  /** What the report compared against the tenant's previous run (for the report mail). */
+  drift: Drift;
 }
 
 /** What the workbook shows besides the results; drift is computed here, against the report store. */
@@ -42,14 +44,13 @@ export async function writeRunReport(
     throw new ReportWriteError(directory, error, 'creating');
   }
 
+  // A previous run that cannot be read costs the comparison, not the report (the Summary says why).
+  const compared = driftSincePreviousRun(reportsDir, results);
+  const { drift } = compared;
   try {
-    const drift = driftSincePreviousRun(reportsDir, results);
-    const notices = [...(inputs.notices ?? []), ...(drift.notice ? [drift.notice] : [])];
-    await writeWorkbook(
-      workbookPath,
-      buildWorkbookLayout(results, { ...inputs, notices, drift: drift.drift }),
-    );
-    await writeAtomically(firstSeenPath, firstSeenChunks(results, drift.drift));
+    const notices = [...(inputs.notices ?? []), ...(compared.notice ? [compared.notice] : [])];
+    await writeWorkbook(workbookPath, buildWorkbookLayout(results, { ...inputs, notices, drift }));
+    await writeAtomically(firstSeenPath, firstSeenChunks(results, drift));
     await writeAtomically(resultsPath, resultsJsonChunks(results));
   } catch (error) {
     for (const file of [workbookPath, firstSeenPath])
@@ -58,7 +59,7 @@ export async function writeRunReport(
     if (createdDirectory !== undefined) await fs.promises.rmdir(directory).catch(() => undefined);
     throw error;
   }
-  return { directory, workbookPath, resultsPath };
+  return { directory, workbookPath, resultsPath, drift };
 }
 
 /**

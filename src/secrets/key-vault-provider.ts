@@ -7,6 +7,7 @@ import {
   DEFAULT_KEY_VAULT_RETRY,
   getSecretWithRetry,
   KeyVaultReadError,
+  readSecretWithRetry,
   type KeyVaultRetryPolicy,
 } from './key-vault-reader';
 import { TenantAppCredential } from './tenant-credential';
@@ -34,7 +35,23 @@ interface CacheEntry {
   credential: Promise<TenantAppCredential>;
 }
 
+interface SecretCacheEntry {
+  readAt: number;
+  value: Promise<string>;
+}
+
 const EIGHT_HOURS_MS = 8 * 60 * 60 * 1000;
+
+/**
+ * A secret of the worker itself (not a tenant's credential) could not be read. Still a SecretUnavailableError,
+ * so that callers handle both alike; `tenant` is empty and the message names only vault and item.
+ */
+export class WorkerSecretUnavailableError extends SecretUnavailableError {
+  constructor(vaultUrl: string, itemName: string, problem: string, transient = false) {
+    super('', vaultUrl, itemName, problem, transient);
+    this.message = `cannot read Key Vault secret "${itemName}" from ${vaultUrl}: ${problem}`;
+  }
+}
 
 /**
  * Tenant credentials from Azure Key Vault, cached in memory (never written anywhere). Concurrent requests for one
@@ -45,6 +62,8 @@ const EIGHT_HOURS_MS = 8 * 60 * 60 * 1000;
 export class KeyVaultSecretProvider implements SecretProvider {
   private readonly client: SecretClient;
   private readonly cache = new Map<string, CacheEntry>();
+  /** Plain secrets by name; apart from `cache`, whose keys are tenant names. */
+  private readonly secretCache = new Map<string, SecretCacheEntry>();
   private readonly ttlMs: number;
   private readonly expiryWarningDays: number;
   private readonly retry: KeyVaultRetryPolicy;
@@ -84,6 +103,45 @@ export class KeyVaultSecretProvider implements SecretProvider {
 
   invalidate(tenantName: string): void {
     this.cache.delete(tenantName);
+  }
+
+  /** Cached like credentials: concurrent callers share one read, a failed read is not kept. */
+  invalidateSecret(name: string): void {
+    this.secretCache.delete(name);
+  }
+
+  getSecretValue(name: string, options: TenantCredentialOptions = {}): Promise<string> {
+    const cached = this.secretCache.get(name);
+    if (cached && this.now() - cached.readAt < this.ttlMs) return cached.value;
+    const value = this.readSecretValue(name, options);
+    const entry = { readAt: this.now(), value };
+    this.secretCache.set(name, entry);
+    value.catch(() => {
+      if (this.secretCache.get(name) === entry) this.secretCache.delete(name);
+    });
+    return value;
+  }
+
+  private async readSecretValue(name: string, options: TenantCredentialOptions): Promise<string> {
+    const vaultUrl = this.client.vaultUrl;
+    let secret;
+    try {
+      secret = await readSecretWithRetry(this.client, name, this.retry, options);
+    } catch (err) {
+      if (!(err instanceof KeyVaultReadError)) throw err; // aborted: the worker is shutting down
+      const problem = err.transient
+        ? `${err.message} (gave up after ${err.tries} tries)`
+        : // describeKeyVaultError's 404 text points at a tenant's credential.name; this is not one.
+          (err.lastError as { statusCode?: unknown }).statusCode === 404
+          ? 'the secret does not exist (404 SecretNotFound); check the secret name in the configuration'
+          : err.message;
+      throw new WorkerSecretUnavailableError(vaultUrl, name, problem, err.transient);
+    }
+    if (secret.properties.enabled === false)
+      throw new WorkerSecretUnavailableError(vaultUrl, name, 'the secret is disabled; enable it');
+    if (!secret.value)
+      throw new WorkerSecretUnavailableError(vaultUrl, name, 'the secret has an empty value');
+    return secret.value;
   }
 
   /** The cached credential while fresh, else one read shared by every concurrent caller. */

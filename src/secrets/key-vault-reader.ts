@@ -47,18 +47,29 @@ export class KeyVaultReadError extends Error {
  * are retried with exponential backoff (Retry-After when Key Vault sends one); anything else (401, 403, 404…)
  * fails at once. Throws KeyVaultReadError, or the abort error when `signal` aborts.
  */
-export async function getSecretWithRetry(
+export function getSecretWithRetry(
   client: SecretClient,
   ref: TenantCredentialRef,
   policy: KeyVaultRetryPolicy,
   context: { signal?: AbortSignal; logger?: Logger } = {},
 ): Promise<KeyVaultSecret> {
-  const { signal, logger } = context;
+  const outContentType = ref.credential.type === 'certificate' ? PEM : undefined;
+  return readSecretWithRetry(client, ref.credential.name, policy, { ...context, outContentType });
+}
+
+/** Reads the latest version of any secret by name, with the retries of getSecretWithRetry. */
+export async function readSecretWithRetry(
+  client: SecretClient,
+  itemName: string,
+  policy: KeyVaultRetryPolicy,
+  context: { signal?: AbortSignal; logger?: Logger; outContentType?: string | undefined } = {},
+): Promise<KeyVaultSecret> {
+  const { signal, logger, outContentType } = context;
   for (let retry = 0; ; retry++) {
     signal?.throwIfAborted();
     try {
-      return await client.getSecret(ref.credential.name, {
-        ...(ref.credential.type === 'certificate' ? { outContentType: PEM } : {}),
+      return await client.getSecret(itemName, {
+        ...(outContentType ? { outContentType } : {}),
         ...(signal ? { abortSignal: signal } : {}),
       });
     } catch (err) {
@@ -67,7 +78,7 @@ export async function getSecretWithRetry(
       if (!transient || retry >= policy.maxRetries) throw new KeyVaultReadError(err, retry + 1, transient);
       const ms = Math.min(retryAfterMs(err) ?? policy.initialDelayMs * 2 ** retry, policy.maxDelayMs);
       logger?.warn(
-        { keyVaultItem: ref.credential.name, problem: describeKeyVaultError(err), retryInMs: ms },
+        { keyVaultItem: itemName, problem: describeKeyVaultError(err), retryInMs: ms },
         'Key Vault read failed; retrying',
       );
       await policy.sleep(ms, signal);

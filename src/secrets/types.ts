@@ -58,4 +58,11 @@ export interface SecretProvider {
   getTenantCredential(ref: TenantCredentialRef, options?: TenantCredentialOptions): Promise<TenantCredential>;
   /** Forget a cached credential so the next call re-reads the vault. */
   invalidate(tenantName: string): void;
+  /**
+   * The value of a plain Key Vault secret the worker itself needs (e.g. delivery.smtp.passwordSecret), from
+   * cache while fresh (as credentials), held in memory only. Throws SecretUnavailableError naming vault and item.
+   */
+  getSecretValue(name: string, options?: TenantCredentialOptions): Promise<string>;
+  /** Forget a cached secret (a server refused it: it may have been rotated) so the next call re-reads it. */
+  invalidateSecret(name: string): void;
 }

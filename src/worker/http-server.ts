@@ -9,6 +9,8 @@ import type { Config } from '../config/schema';
 import { SCAN_QUEUE } from '../jobs/scan-job';
 import type { Logger } from '../observability/logger';
 import { observeQueue, registry, type QueueState } from '../observability/metrics';
+import { DELIVERY_QUEUE } from '../jobs/delivery-job';
+import { openDeliveryQueue } from './delivery-queue';
 import { openScanQueue } from './scan-queue';
 import type { RunningScanWorker } from './scan-worker';
 
@@ -39,9 +41,16 @@ export async function startWorkerHttpServer(
   address: ListenAddress = { host: config.worker.httpHost, port: config.worker.httpPort },
 ): Promise<WorkerHttpServer> {
   const queue = openScanQueue(config);
+  const deliveries = openDeliveryQueue(config);
   // The worker logs the same Redis outage; without a listener an 'error' event would crash the process.
-  queue.on('error', (err) => logger.debug({ err }, 'metrics queue connection error'));
-  const unobserve = observeQueue(SCAN_QUEUE, () => readCounts(queue));
+  for (const q of [queue, deliveries])
+    q.on('error', (err) => logger.debug({ err }, 'metrics queue connection error'));
+  const unobserveScans = observeQueue(SCAN_QUEUE, () => readCounts(queue));
+  const unobserveDeliveries = observeQueue(DELIVERY_QUEUE, () => readCounts(deliveries));
+  const unobserve = () => {
+    unobserveScans();
+    unobserveDeliveries();
+  };
 
   const server = http.createServer((req, res) => {
     route(req, worker)
@@ -65,7 +74,7 @@ export async function startWorkerHttpServer(
     });
   } catch (err) {
     unobserve();
-    await queue.close();
+    await Promise.all([queue.close(), deliveries.close()]);
     const code = (err as NodeJS.ErrnoException).code ?? 'error';
     throw new Error(
       `cannot listen on ${address.host}:${address.port} for /metrics (${code}); ` +
@@ -88,7 +97,7 @@ export async function startWorkerHttpServer(
           // Prometheus keeps its connection alive between scrapes: do not wait for it.
           server.closeAllConnections();
         });
-        await queue.close();
+        await Promise.all([queue.close(), deliveries.close()]);
       })();
       return closing;
     },

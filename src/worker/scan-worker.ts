@@ -8,6 +8,7 @@ import type { Logger } from '../observability/logger';
 import { redisConnectionOptions } from './redis';
 import { RedisTenantLocks } from './tenant-lock';
 import { RedisScanCheckpoint } from '../checkpoints/redis-scan-checkpoint';
+import { enqueueDelivery, openDeliveryQueue } from './delivery-queue';
 
 /** Tuning of startScanWorker; the defaults suit production, tests shorten them. */
 export interface ScanWorkerOptions {
@@ -49,6 +50,8 @@ export function startScanWorker(
     logger,
   );
   const checkpointTtlMs = config.worker.checkpointTtlHours * 3_600_000;
+  // Producer side of the deliveries queue: a complete report's mail is queued before its checkpoint goes.
+  const deliveries = openDeliveryQueue(config);
   const worker = new Worker<unknown, ScanJobResult>(
     SCAN_QUEUE,
     createScanProcessor({
@@ -61,6 +64,12 @@ export function startScanWorker(
       tenantBusyDelayMs: options.tenantBusyDelayMs ?? 5_000,
       checkpoints: (tenant, runId) =>
         new RedisScanCheckpoint(lockRedis, config.redis.prefix, tenant, runId, checkpointTtlMs),
+      onReportWritten: async (tenant, report) => {
+        if (tenant.mail === undefined) return;
+        const { tenant: name, runId, workbookPath, resultsPath, digest } = report;
+        await enqueueDelivery(deliveries, config, { tenant: name, runId, workbookPath, resultsPath, digest });
+        logger.info({ tenant: name, runId, workbookPath }, 'report mail queued');
+      },
     }),
     {
       connection: redisConnectionOptions(config.redis.url),
@@ -91,6 +100,7 @@ export function startScanWorker(
         await worker.close();
       } finally {
         clearTimeout(timer);
+        await deliveries.close().catch(() => undefined);
         await lockRedis.quit().catch(() => lockRedis.disconnect());
       }
       logger.info('worker closed');

@@ -35,6 +35,10 @@ export async function scanCommand(options: ScanOptions): Promise<number> {
     });
     const results = JSON.parse(await readFile(result.resultsPath, 'utf8')) as RunResults;
     printRunSummary(process.stdout, result, results);
+    if (tenant.mail !== undefined)
+      process.stdout.write(
+        '\nNot mailed: "crw scan --once" only writes the report; runs queued by schedules or "crw enqueue" are mailed by the worker.\n',
+      );
     return failOn && failsAt(results, failOn) ? EXIT.findings : EXIT.ok;
   } finally {
     services.http.close();

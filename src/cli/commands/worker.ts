@@ -2,15 +2,18 @@ import { createScanServices } from '../../jobs/scan-services';
 import { SCAN_QUEUE } from '../../jobs/scan-job';
 import { startWorkerHttpServer, type WorkerHttpServer } from '../../worker/http-server';
 import { startScanWorker } from '../../worker/scan-worker';
+import { startDeliveryWorker } from '../../worker/delivery-worker';
+import { DELIVERY_QUEUE } from '../../jobs/delivery-job';
 import { cliLogger, loadCliConfig, type GlobalOptions } from '../load';
 import { EXIT } from '../exit-codes';
 
-/** `crw worker`: runs scans from the queue until SIGTERM/SIGINT, then shuts down gracefully. */
+/** `crw worker`: runs scans and report deliveries from their queues until SIGTERM/SIGINT, then shuts down gracefully. */
 export async function workerCommand(options: GlobalOptions): Promise<number> {
   const config = loadCliConfig(options);
   const logger = cliLogger(config, 'crw-worker');
   const services = createScanServices(config);
   const running = startScanWorker(config, services, logger);
+  const deliveries = startDeliveryWorker(config, services, logger);
   let httpServer: WorkerHttpServer | undefined;
   if (config.worker.httpPort !== 0) {
     try {
@@ -18,13 +21,18 @@ export async function workerCommand(options: GlobalOptions): Promise<number> {
     } catch (err) {
       // A worker nobody can scrape or probe is not deployed as intended: stop, handing back any job taken.
       await running.close(0);
+      await deliveries.close();
       services.http.close();
       throw err;
     }
     logger.info({ url: httpServer.url }, 'serving /metrics, /healthz and /readyz');
   }
   logger.info(
-    { queue: SCAN_QUEUE, prefix: config.redis.prefix, concurrency: config.worker.concurrency },
+    {
+      queues: [SCAN_QUEUE, DELIVERY_QUEUE],
+      prefix: config.redis.prefix,
+      concurrency: config.worker.concurrency,
+    },
     'worker started',
   );
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
@@ -39,7 +47,7 @@ export async function workerCommand(options: GlobalOptions): Promise<number> {
   };
   process.once('SIGTERM', forceExit);
   process.once('SIGINT', forceExit);
-  await running.close(config.worker.shutdownGraceSeconds * 1000);
+  await Promise.all([running.close(config.worker.shutdownGraceSeconds * 1000), deliveries.close()]);
   // After the worker: /metrics and /readyz (503 while closing) stay up until the running scans are done.
   await httpServer?.close();
   services.http.close();

@@ -10,6 +10,13 @@ import { createLogger } from '../../observability/logger';
 import { scanJobOptions } from '../../worker/queue-options';
 import { openScanQueue, openScanQueueEvents } from '../../worker/scan-queue';
 import { startScanWorker } from '../../worker/scan-worker';
+import { startDeliveryWorker } from '../../worker/delivery-worker';
+import { openDeliveryQueue, openDeliveryQueueEvents } from '../../worker/delivery-queue';
+import { deliveryJobId, type DeliveryJobResult } from '../../jobs/delivery-job';
+import { GRAPH_MAIL_PERMISSIONS } from '../../delivery/graph-mail-transport';
+import type { Config } from '../../config/schema';
+import { Job } from 'bullmq';
+import https from 'node:https';
 import { DEFAULT_REDIS_URL } from '../../config/schema';
 import { EXIT } from '../exit-codes';
 import { printRunSummary } from '../print-summary';
@@ -56,6 +63,9 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
         'contoso',
         '--credential',
         'certificate',
+        // The scanning app also mails the report (sendMail; drafts for large files; the Sent Items check).
+        '--grant',
+        GRAPH_MAIL_PERMISSIONS.join(','),
       ],
       logFd,
     );
@@ -84,8 +94,9 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
       referenceTime ? { now: () => new Date(referenceTime) } : {},
     );
     const worker = startScanWorker(config, services, logger);
+    const deliveryWorker = startDeliveryWorker(config, services, logger);
     cleanups.push(async () => {
-      await worker.close(5000);
+      await Promise.all([worker.close(5000), deliveryWorker.close()]);
       services.http.close();
     });
     say(`demo: worker started (logs: ${logFile})`);
@@ -114,11 +125,73 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
     const results = JSON.parse(await readFile(result.resultsPath, 'utf8')) as RunResults;
     say('');
     printRunSummary(process.stdout, result, results);
+    if (tenant.mail !== undefined && ready.controlUrl !== undefined) {
+      await showDeliveredMail(config, tenant.name, result.runId, ready.controlUrl, ready.caFile, say);
+    }
     return EXIT.ok;
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
     closeSync(logFd);
   }
+}
+
+/** Waits for the run's delivery job, then prints the message the sim's Graph received (subject, attachments). */
+async function showDeliveredMail(
+  config: Config,
+  tenant: string,
+  runId: string,
+  controlUrl: string,
+  caFile: string,
+  say: (line: string) => void,
+): Promise<void> {
+  const queue = openDeliveryQueue(config);
+  const events = openDeliveryQueueEvents(config);
+  try {
+    await events.waitUntilReady();
+    const job = await Job.fromId(queue, deliveryJobId(tenant, runId));
+    if (!job) throw new Error(`no delivery job for run ${runId}`);
+    const delivered = (await job.waitUntilFinished(events, 60_000)) as DeliveryJobResult;
+    const messages = await simMail(controlUrl, await readFile(caFile, 'utf8'));
+    const message = messages.find((m) => m.internetMessageId === delivered.messageId);
+    say('');
+    say(`Mail (${delivered.status} through ${delivered.transport ?? 'graph'}; the sim kept it):`);
+    if (!message) return say('  (not found in the sim: see the demo log)');
+    say(`  from:        ${message.sender.address}`);
+    say(`  to:          ${message.toRecipients.map((r) => r.address).join(', ')}`);
+    say(`  subject:     ${message.subject}`);
+    for (const a of message.attachments) say(`  attachment:  ${a.name} (${a.size} bytes)`);
+    say(`  Message-ID:  ${message.internetMessageId}`);
+  } finally {
+    await events.close();
+    await queue.close();
+  }
+}
+
+interface SimSentMail {
+  internetMessageId: string;
+  subject: string;
+  sender: { address: string };
+  toRecipients: Array<{ address: string }>;
+  attachments: Array<{ name: string; size: number }>;
+}
+
+function simMail(controlUrl: string, ca: string): Promise<SimSentMail[]> {
+  return new Promise((resolve, reject) => {
+    const req = https.get(`${controlUrl}/mail`, { ca }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        try {
+          resolve(
+            (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { messages: SimSentMail[] }).messages,
+          );
+        } catch (err) {
+          reject(err instanceof Error ? err : new Error(String(err)));
+        }
+      });
+    });
+    req.on('error', reject);
+  });
 }
 
 function openDestination(fd: number) {

@@ -10,12 +10,17 @@ export interface SimReadyFile {
   caFile: string;
   /** The "now" of the generated tenants (their sign-in dates are relative to it). */
   referenceTime?: string;
+  /** The sim's control API (JSON under /_sim), e.g. GET /_sim/mail: the messages sent through its Graph. */
+  controlUrl?: string;
   tenants: Array<{
     name: string;
     tenantId: string;
     clientId: string;
     credential: { type: 'certificate' | 'secret'; name: string };
     breakGlass?: string[];
+    /** A shared mailbox of the tenant that may send report mail. */
+    reportSender?: string;
+    domain?: string;
   }>;
 }
 
@@ -75,7 +80,20 @@ export function demoConfigYaml(sim: SimReadyFile, redisUrl: string, reportsDir: 
   const document = simConfigDocument(sim, { redisUrl, redisPrefix: 'crw-demo', reportsDir });
   const tenants = document.tenants.map((tenant, i) => {
     const { controls: _selected, ...everyControl } = tenant;
-    return { ...everyControl, settings: { breakGlass: sim.tenants[i]?.breakGlass ?? [] } };
+    const info = sim.tenants[i];
+    // The report is mailed through the sim's Graph from the tenant's support mailbox (the sim keeps the message).
+    const mail =
+      info?.reportSender === undefined
+        ? {}
+        : {
+            mail: {
+              via: 'graph',
+              from: info.reportSender,
+              to: [`compliance-officer@${info.domain ?? 'contoso.example'}`],
+              attachResults: true,
+            },
+          };
+    return { ...everyControl, settings: { breakGlass: info?.breakGlass ?? [] }, ...mail };
   });
   return `# Written by "crw demo": sim/ as a custom cloud. Safe to delete.\n${stringify({ ...document, tenants })}`;
 }
