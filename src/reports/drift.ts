@@ -3,6 +3,8 @@
 // finding whose detail changed (e.g. another rule recipient) is reported as resolved in its old form and new in
 // its new one, which is exactly what a reviewer needs to look at again.
 
+import { createHash } from 'node:crypto';
+
 import type { ControlStatus, Finding, RunResults, Severity } from '../controls/types';
 import { compareCodeUnits, compareFindings } from './results-json';
 
@@ -34,9 +36,14 @@ export interface Drift {
   persisting: ReadonlyMap<string, string>;
 }
 
-/** A finding's identity across runs (see the top of this file). */
+/**
+ * A finding's identity across runs (see the top of this file), as a SHA-1 digest: the maps of two runs' findings
+ * hold 27-character keys instead of every detail text twice over.
+ */
 export function findingKey(controlId: string, finding: Finding): string {
-  return [controlId, finding.assetType, finding.assetId, finding.detail].join('\u0000');
+  return createHash('sha1')
+    .update([controlId, finding.assetType, finding.assetId, finding.detail].join('\u0000'))
+    .digest('base64');
 }
 
 /** Findings of one run that the other run does not have, in results order (control id, then finding order). */
