@@ -43,17 +43,3 @@ export class RedisSentMarkers implements SentMarkers {
     return `${this.prefix}:delivery:sent:${createHash('sha256').update(messageId).digest('hex')}`;
   }
 }
-
-/** Markers for the life of the process: `crw scan --once`, which has no queue to retry from. */
-export class MemorySentMarkers implements SentMarkers {
-  private readonly sent = new Set<string>();
-
-  has(messageId: string): Promise<boolean> {
-    return Promise.resolve(this.sent.has(messageId));
-  }
-
-  record(messageId: string): Promise<void> {
-    this.sent.add(messageId);
-    return Promise.resolve();
-  }
-}
