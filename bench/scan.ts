@@ -282,7 +282,8 @@ async function main(): Promise<void> {
         `worker peak RSS ${m.worker.maxRssMB} MB`,
     );
     console.log(
-      `  seconds per collector (first to last progress): ${JSON.stringify(m.worker.collectorSeconds)}`,
+      `  seconds per collector (first to last progress): ${JSON.stringify(m.worker.collectorSeconds)}; ` +
+        `report phase ${m.worker.reportSeconds ?? '?'} s`,
     );
     output.throttlingOff = {
       users: USERS,
@@ -298,6 +299,7 @@ async function main(): Promise<void> {
       batches: t.batches,
       batchItems: t.batchItems,
       collectorSeconds: m.worker.collectorSeconds,
+      reportSeconds: m.worker.reportSeconds,
       peakRssMB: m.worker.maxRssMB,
     };
     rss.users100k = m.worker.maxRssMB;

@@ -20,6 +20,8 @@ export interface ScanWorkerResult {
   controls: { id: string; status: string; findings: number }[];
   /** Seconds from the first to the last progress report of each collector (where the time goes). */
   collectorSeconds: Record<string, number>;
+  /** Seconds of the report phase: workbook (with the inventory sheets), first-seen.json and results.json. */
+  reportSeconds: number | null;
 }
 
 async function main(): Promise<void> {
@@ -72,8 +74,16 @@ async function main(): Promise<void> {
     collectorSeconds: Object.fromEntries(
       [...spans].map(([name, span]) => [name, Math.round(span.last - span.first) / 1000]),
     ),
+    reportSeconds: phaseSeconds(spans, 'report', 'done'),
   };
   process.stdout.write(`${JSON.stringify(output)}\n`);
+}
+
+/** Seconds from the first progress of phase `from` to the first of phase `to`. */
+function phaseSeconds(spans: Map<string, { first: number }>, from: string, to: string): number | null {
+  const start = spans.get(from)?.first;
+  const end = spans.get(to)?.first;
+  return start === undefined || end === undefined ? null : Math.round(end - start) / 1000;
 }
 
 main().then(
