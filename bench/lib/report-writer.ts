@@ -4,6 +4,7 @@
 // with the same rows and styles (the baseline). Prints one JSON line: {rows, seconds, rowsPerSecond, maxRssMB}.
 //   env: BENCH_REPORT_MODE, BENCH_REPORT_ROWS, BENCH_REPORT_FILE
 import ExcelJS from 'exceljs';
+import type { RunResults } from '../../src/controls/types';
 import { findingsSheet, type CellValue, type WorkbookLayout } from '../../src/reports/workbook-layout';
 import { writeWorkbook } from '../../src/reports/write-workbook';
 
@@ -34,16 +35,19 @@ function* findingRows(count: number): Generator<CellValue[]> {
   for (let i = 0; i < count; i++) yield findingRow(i);
 }
 
+/** Results without findings: the Findings sheet's columns, with the rows supplied by the bench. */
+const EMPTY_RESULTS: RunResults = {
+  schemaVersion: 1,
+  tenant: { name: 'bench', tenantId: '00000000-0000-0000-0000-000000000000' },
+  runId: 'bench',
+  startedAt: new Date(0).toISOString(),
+  finishedAt: new Date(0).toISOString(),
+  controls: [],
+  summary: { pass: 0, fail: 0, error: 0, skipped: 0, findings: 0 },
+};
+
 async function streamed(rows: number, file: string): Promise<void> {
-  const sheet = findingsSheet({
-    schemaVersion: 1,
-    tenant: { name: 'bench', tenantId: '00000000-0000-0000-0000-000000000000' },
-    runId: 'bench',
-    startedAt: new Date(0).toISOString(),
-    finishedAt: new Date(0).toISOString(),
-    controls: [],
-    summary: { pass: 0, fail: 0, error: 0, skipped: 0, findings: 0 },
-  });
+  const sheet = findingsSheet(EMPTY_RESULTS);
   const layout: WorkbookLayout = {
     properties: { title: 'bench', subject: 'bench/report', created: new Date() },
     sheets: [{ ...sheet, rowCount: rows, rows: findingRows(rows) }],
@@ -54,17 +58,7 @@ async function streamed(rows: number, file: string): Promise<void> {
 async function inMemory(rows: number, file: string): Promise<void> {
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet('Findings', { views: [{ state: 'frozen', ySplit: 1 }] });
-  sheet.columns = [
-    'Control',
-    'Severity',
-    'Asset type',
-    'Asset',
-    'Asset id',
-    'Detail',
-    'Remediation',
-    'First seen (UTC)',
-    'New or persisting',
-  ].map((header) => ({ header, width: 20 }));
+  sheet.columns = findingsSheet(EMPTY_RESULTS).columns.map(({ header }) => ({ header, width: 20 }));
   sheet.getRow(1).font = { bold: true };
   for (const values of findingRows(rows)) {
     const row = sheet.addRow(values);

@@ -7,7 +7,7 @@ import { SmtpTransport } from '../delivery/smtp-transport';
 import type { MailTransport } from '../delivery/types';
 import { throttleGovernorFor } from '../cloud/throttle-registry';
 import type { Logger } from '../observability/logger';
-import type { ScanServices } from './run-scan';
+import { credentialRef, type ScanServices } from './run-scan';
 
 /**
  * Builds a tenant's mail transport: Graph sendMail from its sender mailbox with the tenant's own app credential
@@ -23,15 +23,7 @@ export function mailTransports(
     const mail = tenant.mail;
     if (mail === undefined) throw new Error(`tenant ${tenant.name} has no mail configured`);
     if (mail.via === 'graph') {
-      const credential = await services.secrets.getTenantCredential(
-        {
-          tenantName: tenant.name,
-          tenantId: tenant.tenantId,
-          clientId: tenant.clientId,
-          credential: tenant.credential,
-        },
-        { logger },
-      );
+      const credential = await services.secrets.getTenantCredential(credentialRef(tenant), { logger });
       return new GraphMailTransport({
         graphUrl: services.graph.url,
         resource: services.graph.resource,

@@ -11,7 +11,10 @@ import {
 } from '../reports/inventory';
 import type { FieldSpec, SheetSpec } from '../reports/workbook-layout';
 
-const NO_ROWS: SpooledRows = { count: 0, rows: (async function* () {})() };
+/** No rows: the part was not collected (a generator object is iterated once, so a new one each time). */
+function noRows(): SpooledRows {
+  return { count: 0, rows: (async function* () {})() };
+}
 
 /**
  * The report's inventory sheets and the Summary's "assets scanned" lines, from what the scan collected: the
@@ -22,8 +25,8 @@ export async function reportInventory(
   checkpoint: ScanCheckpoint,
   context: ControlContext,
 ): Promise<{ sheets: SheetSpec[]; assets: FieldSpec[] }> {
-  const users = context.userScan?.ok ? await checkpoint.inventory('users') : NO_ROWS;
-  const mailboxes = context.mailboxScan?.ok ? await checkpoint.inventory('mailboxes') : NO_ROWS;
+  const users = context.userScan?.ok ? await checkpoint.inventory('users') : noRows();
+  const mailboxes = context.mailboxScan?.ok ? await checkpoint.inventory('mailboxes') : noRows();
   const access = context.privilegedAccess;
   const policies = context.conditionalAccess;
   return {

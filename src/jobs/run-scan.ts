@@ -367,7 +367,10 @@ function partsToCollect(runnable: readonly string[]): Set<SnapshotPart> {
   return new Set(parts.filter((p): p is SnapshotPart => ALL_SNAPSHOT_PARTS.has(p as SnapshotPart)));
 }
 
-function credentialRef(tenant: ScanTenant): TenantCredentialRef {
+/** Which Key Vault item holds the tenant's app credential (scans and Graph mail use the same). */
+export function credentialRef(
+  tenant: Pick<ScanTenant, 'name' | 'tenantId' | 'clientId' | 'credential'>,
+): TenantCredentialRef {
   return {
     tenantName: tenant.name,
     tenantId: tenant.tenantId,

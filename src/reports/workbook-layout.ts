@@ -164,19 +164,13 @@ export function summarySheet(results: RunResults, inputs: ReportInputs = {}): Sh
   };
 }
 
-/** The Findings sheet row of each control's first finding (rows in orderedFindings' order). */
+/** The Findings sheet row of each control's first finding, counted along the sheet's own order. */
 function firstFindingRows(controls: readonly ControlResult[]): Map<string, number> {
   const rows = new Map<string, number>();
   let row = FINDINGS_HEADER_ROW;
-  const byId = [...controls].sort((a, b) => compareCodeUnits(a.id, b.id));
-  for (const severity of SEVERITIES_MOST_SEVERE_FIRST) {
-    for (const control of byId) {
-      for (const finding of control.findings) {
-        if ((finding.severity ?? control.severity) !== severity) continue;
-        row++;
-        if (!rows.has(control.id)) rows.set(control.id, row);
-      }
-    }
+  for (const { control } of orderedFindings(controls)) {
+    row++;
+    if (!rows.has(control.id)) rows.set(control.id, row);
   }
   return rows;
 }

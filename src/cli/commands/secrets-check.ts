@@ -1,3 +1,4 @@
+import { credentialRef } from '../../jobs/run-scan';
 import { SecretClient } from '@azure/keyvault-secrets';
 import { loadTrustedCa } from '../../cloud/trusted-ca';
 import { findTenant } from '../../config/load-config';
@@ -94,12 +95,7 @@ export async function checkTenant(
   let credentialProblem: string | null = null;
   try {
     // The worker's own path (the provider), so the check exercises what a scan does.
-    credential = await secrets.getTenantCredential({
-      tenantName: tenant.name,
-      tenantId: tenant.tenantId,
-      clientId: tenant.clientId,
-      credential: tenant.credential,
-    });
+    credential = await secrets.getTenantCredential(credentialRef(tenant));
   } catch (err) {
     credentialProblem = summarizeError(err);
   }
